@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace BatchNormSharp;
+
+/// <summary>Argument checks shared by the layers, with messages that name what was expected and what came.</summary>
+internal static class Guard
+{
+    /// <summary>Requires a rank-2 batch whose second dimension is <paramref name="features"/>.</summary>
+    public static void Batch(Tensor input, int features, string layer, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(input, parameterName);
+        if (input.Rank != 2 || input.Shape[1] != features)
+        {
+            throw new ArgumentException(
+                $"{layer} expects input of shape [batch, {features.ToString(CultureInfo.InvariantCulture)}], " +
+                $"but got {Tensor.FormatShape(input.Shape)}.", parameterName);
+        }
+        if (input.Shape[0] == 0)
+        {
+            throw new ArgumentException(
+                $"{layer} expects a batch of at least one row, but got an empty batch of shape " +
+                $"{Tensor.FormatShape(input.Shape)}.", parameterName);
+        }
+    }
+
+    /// <summary>Requires a non-empty rank-2 batch of any width.</summary>
+    public static void Batch(Tensor input, string layer, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(input, parameterName);
+        if (input.Rank != 2 || input.Length == 0)
+        {
+            throw new ArgumentException(
+                $"{layer} expects a non-empty input of shape [batch, features], but got " +
+                $"{Tensor.FormatShape(input.Shape)}.", parameterName);
+        }
+    }
+
+    /// <summary>Requires <paramref name="gradient"/> to have exactly the shape of <paramref name="output"/>.</summary>
+    public static void SameShape(Tensor gradient, Tensor output, string layer, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(gradient, parameterName);
+        if (!gradient.HasSameShape(output))
+        {
+            throw new ArgumentException(
+                $"{layer}.Backward expects a gradient of shape {Tensor.FormatShape(output.Shape)} (the shape of the " +
+                $"last forward output), but got {Tensor.FormatShape(gradient.Shape)}.", parameterName);
+        }
+    }
+
+    /// <summary>The error for a backward pass that has no forward pass to go back through.</summary>
+    public static InvalidOperationException NoForward(string layer) => new(
+        $"{layer}.Backward was called without a forward pass to go back through: call Forward(input, mode) on this " +
+        "layer first, then Backward once.");
+
+    /// <summary>Requires a strictly positive count, such as a number of features.</summary>
+    public static void Positive(int value, string parameterName)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, value,
+                $"{parameterName} must be at least 1, but was {value.ToString(CultureInfo.InvariantCulture)}.");
+        }
+    }
+}

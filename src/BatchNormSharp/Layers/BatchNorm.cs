@@ -1,0 +1,319 @@
+using System.Globalization;
+using BatchNormSharp.Kernels;
+
+namespace BatchNormSharp;
+
+/// <summary>
+/// Batch Normalization over the features of a <c>[batch, features]</c> input, equal to PyTorch's
+/// <c>torch.nn.BatchNorm1d</c>: <c>y = (x - μ) / √(σ² + ε) · γ + β</c>.
+/// </summary>
+/// <remarks>
+/// <para><b>Training mode</b> normalises each feature with the mean and the <em>biased</em> variance (divided by N)
+/// of the batch, and then updates the running statistics with the batch mean and the <em>unbiased</em> variance
+/// (divided by N - 1), as PyTorch does:
+/// <c>running = (1 - momentum) · running + momentum · batchStatistic</c>. A training batch needs at least two rows.</para>
+/// <para><b>Inference mode</b> normalises with the running statistics and changes nothing:
+/// <c>y = (x - runningMean) / √(runningVar + ε) · γ + β</c>.</para>
+/// <para><b>Momentum</b> is the weight of the <em>new</em> batch (PyTorch's meaning, default 0.1). Keras's
+/// <c>BatchNormalization(momentum = m)</c> and the "keep" momentum of many tutorials (0.9, 0.99) are the weight of the
+/// <em>old</em> value: Keras <c>m</c> is our <c>1 - m</c>, so Keras's 0.99 is our 0.01. A <see langword="null"/>
+/// momentum gives the cumulative moving average: the factor is <c>1 / NumBatchesTracked</c>, so the first batch
+/// replaces the initial values and later ones are averaged with equal weight.</para>
+/// <para><b>Backward</b> follows the forward pass it belongs to. After a training-mode forward it is the closed form
+/// <c>dx = γ/σ · (dy - mean(dy) - x̂ · mean(dy · x̂))</c>, means over the batch; after an inference-mode forward
+/// the statistics are constants and <c>dx = dy · γ / √(runningVar + ε)</c> (fine-tuning with frozen BatchNorm).
+/// In both, <c>dγ = Σ dy · x̂</c> and <c>dβ = Σ dy</c>.</para>
+/// <para>Parameters <c>weight</c> (γ, initially 1) and <c>bias</c> (β, initially 0) exist when
+/// <see cref="Affine"/>; buffers <c>running_mean</c> (initially 0), <c>running_var</c> (initially 1) and
+/// <c>num_batches_tracked</c> exist when <see cref="TrackRunningStats"/>. Without running statistics both modes
+/// normalise with the batch statistics, as in PyTorch.</para>
+/// </remarks>
+public sealed class BatchNorm : ILayer
+{
+    private readonly Parameter? _weight;
+    private readonly Parameter? _bias;
+    private readonly StateBuffer? _runningMean;
+    private readonly StateBuffer? _runningVar;
+    private readonly StateBuffer? _numBatchesTracked;
+
+    // γ = 1 and β = 0 stand in for the parameters when the layer is not affine.
+    private readonly double[] _ones;
+    private readonly double[] _zeros;
+
+    // Per-feature scratch, reused by every call: statistics of the last forward pass and backward reductions.
+    private readonly double[] _mean;
+    private readonly double[] _invStd;
+    private readonly double[] _sumSquaredDeviations;
+    private readonly double[] _sumDy;
+    private readonly double[] _sumDyXhat;
+    private readonly double[] _scale;
+
+    private Tensor? _xhat;
+    private Tensor? _output;
+    private Tensor? _inputGradient;
+    private bool _hasForward;
+    private bool _forwardUsedBatchStatistics;
+
+    /// <summary>Creates a BatchNorm layer with PyTorch's defaults: γ = 1, β = 0, running mean 0, running variance 1.</summary>
+    /// <param name="numFeatures">The number of features D of a <c>[batch, D]</c> input (at least 1).</param>
+    /// <param name="eps">ε, added to the variance inside the square root; greater than 0. Default 1e-5.</param>
+    /// <param name="momentum">Weight of the new batch in the running statistics, in [0, 1]; default 0.1. Keras's
+    /// momentum <c>m</c> is <c>1 - m</c> here. <see langword="null"/> for the cumulative average.</param>
+    /// <param name="affine">Whether the layer learns γ (<c>weight</c>) and β (<c>bias</c>).</param>
+    /// <param name="trackRunningStats">Whether the layer keeps running statistics for inference.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is outside its range.</exception>
+    public BatchNorm(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true,
+        bool trackRunningStats = true)
+    {
+        Guard.Positive(numFeatures, nameof(numFeatures));
+        if (!(eps > 0.0) || double.IsInfinity(eps))
+        {
+            throw new ArgumentOutOfRangeException(nameof(eps), eps,
+                $"eps must be a finite number greater than 0, but was {eps.ToString(CultureInfo.InvariantCulture)}.");
+        }
+        if (momentum is { } m && !(m >= 0.0 && m <= 1.0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum,
+                "momentum must lie in [0, 1] (the weight of the new batch; Keras's momentum m is 1 - m here) or be " +
+                $"null for the cumulative average, but was {m.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        NumFeatures = numFeatures;
+        Eps = eps;
+        Momentum = momentum;
+        Affine = affine;
+        TrackRunningStats = trackRunningStats;
+
+        _ones = new double[numFeatures];
+        _ones.AsSpan().Fill(1.0);
+        _zeros = new double[numFeatures];
+        _mean = new double[numFeatures];
+        _invStd = new double[numFeatures];
+        _sumSquaredDeviations = new double[numFeatures];
+        _sumDy = new double[numFeatures];
+        _sumDyXhat = new double[numFeatures];
+        _scale = new double[numFeatures];
+
+        if (affine)
+        {
+            _weight = new Parameter("weight", Tensor.Full(1.0, numFeatures));
+            _bias = new Parameter("bias", Tensor.Zeros(numFeatures));
+            Parameters = [_weight, _bias];
+        }
+        else
+        {
+            Parameters = [];
+        }
+
+        if (trackRunningStats)
+        {
+            _runningMean = new StateBuffer("running_mean", Tensor.Zeros(numFeatures));
+            _runningVar = new StateBuffer("running_var", Tensor.Full(1.0, numFeatures));
+            _numBatchesTracked = new StateBuffer("num_batches_tracked", Tensor.Zeros(), isInteger: true);
+            Buffers = [_runningMean, _runningVar, _numBatchesTracked];
+        }
+        else
+        {
+            Buffers = [];
+        }
+    }
+
+    /// <summary>The number of features D normalised by this layer.</summary>
+    public int NumFeatures { get; }
+
+    /// <summary>ε, added to the variance inside the square root.</summary>
+    public double Eps { get; }
+
+    /// <summary>
+    /// The weight of the new batch in the running statistics (PyTorch's meaning; Keras's momentum <c>m</c> is
+    /// <c>1 - m</c> here), or <see langword="null"/> for the cumulative average.
+    /// </summary>
+    public double? Momentum { get; }
+
+    /// <summary>Whether the layer has the learnable parameters γ (<c>weight</c>) and β (<c>bias</c>).</summary>
+    public bool Affine { get; }
+
+    /// <summary>Whether the layer keeps running statistics and uses them in inference mode.</summary>
+    public bool TrackRunningStats { get; }
+
+    /// <summary>
+    /// Whether the running variance is fed the unbiased batch variance (divided by N - 1), as in PyTorch — the
+    /// default. Set to <see langword="false"/> for the biased variance (divided by N) that Keras, ONNX and cs231n
+    /// use. Normalisation in training always uses the biased variance.
+    /// </summary>
+    public bool UnbiasedRunningVariance { get; init; } = true;
+
+    /// <summary>γ, shape <c>[NumFeatures]</c>, or <see langword="null"/> when the layer is not affine.</summary>
+    public Parameter? Weight => _weight;
+
+    /// <summary>β, shape <c>[NumFeatures]</c>, or <see langword="null"/> when the layer is not affine.</summary>
+    public Parameter? Bias => _bias;
+
+    /// <summary>The running mean, shape <c>[NumFeatures]</c>, or <see langword="null"/> without running statistics.</summary>
+    public Tensor? RunningMean => _runningMean?.Value;
+
+    /// <summary>The running (unbiased) variance, shape <c>[NumFeatures]</c>, or <see langword="null"/> without running statistics.</summary>
+    public Tensor? RunningVar => _runningVar?.Value;
+
+    /// <summary>The number of training batches that have updated the running statistics.</summary>
+    public long NumBatchesTracked => _numBatchesTracked is null ? 0 : (long)_numBatchesTracked.Value.AsReadOnlySpan()[0];
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<StateBuffer> Buffers { get; }
+
+    /// <summary>Normalises a batch; in training mode, also updates the running statistics.</summary>
+    /// <param name="input">The batch, shape <c>[batch, NumFeatures]</c>; at least 2 rows when batch statistics are used.</param>
+    /// <param name="mode">Training (batch statistics, running statistics updated) or inference (running statistics).</param>
+    /// <returns>The normalised batch, the input's shape; valid until the next forward call.</returns>
+    /// <exception cref="ArgumentException">The shape is not <c>[batch, NumFeatures]</c>, or a batch of one row would be
+    /// normalised with its own statistics. Nothing is changed.</exception>
+    public Tensor Forward(Tensor input, ForwardMode mode)
+    {
+        Guard.Batch(input, NumFeatures, nameof(BatchNorm), nameof(input));
+        bool useBatchStatistics = mode switch
+        {
+            ForwardMode.Training => true,
+            ForwardMode.Inference => !TrackRunningStats,
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Unknown forward mode {mode}."),
+        };
+        int rows = input.Shape[0];
+        if (useBatchStatistics && rows < 2)
+        {
+            throw new ArgumentException(
+                $"BatchNorm expected more than 1 value per feature when using batch statistics (training mode), but " +
+                $"got input of shape {Tensor.FormatShape(input.Shape)}. Train with batches of at least 2 rows, or " +
+                "use ForwardMode.Inference to apply the running statistics.", nameof(input));
+        }
+
+        var xhat = Tensor.Reuse(_xhat, rows, NumFeatures);
+        var output = Tensor.Reuse(_output, rows, NumFeatures);
+        if (useBatchStatistics)
+        {
+            ComputeBatchStatistics(input.AsReadOnlySpan(), rows);
+        }
+        else
+        {
+            UseRunningStatistics();
+        }
+        BatchNormKernels.Normalize(input.AsReadOnlySpan(), rows, NumFeatures, _mean, _invStd, Gamma, Beta,
+            xhat.AsSpan(), output.AsSpan());
+        if (mode == ForwardMode.Training && TrackRunningStats)
+        {
+            UpdateRunningStatistics(rows);
+        }
+
+        _xhat = xhat;
+        _output = output;
+        _hasForward = true;
+        _forwardUsedBatchStatistics = useBatchStatistics;
+        return output;
+    }
+
+    /// <summary>
+    /// Back-propagates through the last forward pass, in the mode it used; adds dγ and dβ to the parameters'
+    /// gradients.
+    /// </summary>
+    /// <param name="outputGradient">dL/dy, the shape of the last output.</param>
+    /// <returns>dL/dx, the shape of the last input; valid until the next backward call.</returns>
+    /// <exception cref="InvalidOperationException">No forward pass to go back through.</exception>
+    /// <exception cref="ArgumentException">The gradient's shape differs from the last output's; nothing is changed.</exception>
+    public Tensor Backward(Tensor outputGradient)
+    {
+        if (!_hasForward || _xhat is null || _output is null)
+        {
+            throw Guard.NoForward(nameof(BatchNorm));
+        }
+        Guard.SameShape(outputGradient, _output, nameof(BatchNorm), nameof(outputGradient));
+
+        int rows = _xhat.Shape[0];
+        ReadOnlySpan<double> dy = outputGradient.AsReadOnlySpan();
+        BatchNormKernels.GradientSums(dy, _xhat.AsReadOnlySpan(), rows, NumFeatures, _sumDy, _sumDyXhat);
+        if (_weight is not null && _bias is not null)
+        {
+            Elementwise.AddInPlace(_sumDyXhat, _weight.Gradient.AsSpan());
+            Elementwise.AddInPlace(_sumDy, _bias.Gradient.AsSpan());
+        }
+
+        ReadOnlySpan<double> gamma = Gamma;
+        for (int j = 0; j < NumFeatures; j++)
+        {
+            _scale[j] = gamma[j] * _invStd[j];
+        }
+
+        var inputGradient = Tensor.Reuse(_inputGradient, rows, NumFeatures);
+        if (_forwardUsedBatchStatistics)
+        {
+            // The mean and variance depend on every row, hence the two correction terms; they are means over the
+            // batch (divide by the row count N), which the reductions above summed.
+            for (int j = 0; j < NumFeatures; j++)
+            {
+                _sumDy[j] /= rows;
+                _sumDyXhat[j] /= rows;
+            }
+            BatchNormKernels.TrainingInputGradient(dy, _xhat.AsReadOnlySpan(), rows, NumFeatures, _scale, _sumDy,
+                _sumDyXhat, inputGradient.AsSpan());
+        }
+        else
+        {
+            // Running statistics are constants: the layer is an affine map per feature.
+            Elementwise.ScaleColumns(dy, rows, NumFeatures, _scale, inputGradient.AsSpan());
+        }
+
+        _inputGradient = inputGradient;
+        _hasForward = false; // one backward per forward: the cache is spent
+        return inputGradient;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"BatchNorm({NumFeatures}, eps={Eps}, momentum={(Momentum is { } m ? m.ToString(CultureInfo.InvariantCulture) : "null")}, affine={Affine}, trackRunningStats={TrackRunningStats})");
+
+    private ReadOnlySpan<double> Gamma => _weight is null ? _ones : _weight.Value.AsReadOnlySpan();
+
+    private ReadOnlySpan<double> Beta => _bias is null ? _zeros : _bias.Value.AsReadOnlySpan();
+
+    /// <summary>Two-pass mean and biased variance of the batch, into <c>_mean</c> and <c>_invStd</c>.</summary>
+    private void ComputeBatchStatistics(ReadOnlySpan<double> x, int rows)
+    {
+        BatchNormKernels.ColumnMeans(x, rows, NumFeatures, _mean);
+        BatchNormKernels.ColumnSquaredDeviations(x, rows, NumFeatures, _mean, _sumSquaredDeviations);
+        for (int j = 0; j < NumFeatures; j++)
+        {
+            double biasedVariance = _sumSquaredDeviations[j] / rows;
+            _invStd[j] = 1.0 / Math.Sqrt(biasedVariance + Eps);
+        }
+    }
+
+    private void UseRunningStatistics()
+    {
+        ReadOnlySpan<double> runningMean = _runningMean!.Value.AsReadOnlySpan();
+        ReadOnlySpan<double> runningVar = _runningVar!.Value.AsReadOnlySpan();
+        for (int j = 0; j < NumFeatures; j++)
+        {
+            _mean[j] = runningMean[j];
+            _invStd[j] = 1.0 / Math.Sqrt(runningVar[j] + Eps);
+        }
+    }
+
+    /// <summary>Moves the running statistics towards the statistics of the batch just normalised.</summary>
+    private void UpdateRunningStatistics(int rows)
+    {
+        Span<double> count = _numBatchesTracked!.Value.AsSpan();
+        count[0] += 1;
+        double factor = Momentum ?? 1.0 / count[0];
+        double varianceDivisor = UnbiasedRunningVariance ? rows - 1 : rows;
+
+        Span<double> runningMean = _runningMean!.Value.AsSpan();
+        Span<double> runningVar = _runningVar!.Value.AsSpan();
+        for (int j = 0; j < NumFeatures; j++)
+        {
+            double batchVariance = _sumSquaredDeviations[j] / varianceDivisor;
+            runningMean[j] = (factor * _mean[j]) + ((1.0 - factor) * runningMean[j]);
+            runningVar[j] = (factor * batchVariance) + ((1.0 - factor) * runningVar[j]);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace BatchNormSharp;
+
+/// <summary>
+/// A trainable tensor of a layer together with the gradient that <see cref="ILayer.Backward"/> accumulates into it.
+/// </summary>
+/// <remarks>
+/// Names follow PyTorch's state-dict names (<c>weight</c>, <c>bias</c>), so that a parameter listed here is the
+/// entry PyTorch would list. Gradients accumulate, as in PyTorch: call <see cref="ZeroGrad"/> (or the optimizer's
+/// <see cref="SgdMomentum.ZeroGrad"/>) before each backward pass.
+/// </remarks>
+public sealed class Parameter
+{
+    internal Parameter(string name, Tensor value)
+    {
+        Name = name;
+        Value = value;
+        Gradient = Tensor.Zeros(value.Shape.ToArray());
+    }
+
+    /// <summary>The PyTorch state-dict name within the owning layer, e.g. <c>weight</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The values the layer computes with. Writable, for initialisation and loading.</summary>
+    public Tensor Value { get; }
+
+    /// <summary>dL/d(<see cref="Value"/>), summed over every backward pass since the last <see cref="ZeroGrad"/>.</summary>
+    public Tensor Gradient { get; }
+
+    /// <summary>Sets the gradient to zero.</summary>
+    public void ZeroGrad() => Gradient.Fill(0.0);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} {Tensor.FormatShape(Value.Shape)}";
+}

@@ -1,0 +1,34 @@
+namespace BatchNormSharp;
+
+/// <summary>
+/// A non-trainable tensor that belongs to a layer's state, such as <see cref="BatchNorm"/>'s running statistics:
+/// PyTorch's <em>buffers</em>.
+/// </summary>
+/// <remarks>
+/// Optimizers never touch buffers; saving and loading a model includes them. Names follow PyTorch's state-dict
+/// names (<c>running_mean</c>, <c>running_var</c>, <c>num_batches_tracked</c>).
+/// </remarks>
+public sealed class StateBuffer
+{
+    internal StateBuffer(string name, Tensor value, bool isInteger = false)
+    {
+        Name = name;
+        Value = value;
+        IsInteger = isInteger;
+    }
+
+    /// <summary>The PyTorch state-dict name within the owning layer, e.g. <c>running_mean</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The values. Writable, for loading a saved state.</summary>
+    public Tensor Value { get; }
+
+    /// <summary>
+    /// Whether the buffer holds a count rather than a measurement (PyTorch stores <c>num_batches_tracked</c> as a
+    /// 64-bit integer). Integer buffers hold whole numbers and are not counted as float parameters.
+    /// </summary>
+    public bool IsInteger { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} {Tensor.FormatShape(Value.Shape)}";
+}
