@@ -30,19 +30,12 @@ internal sealed class StateSnapshot
         return new StateSnapshot(entries);
     }
 
-    /// <summary>Captures parameters (value and gradient) that are not tied to a layer, such as an optimizer's.</summary>
-    public static StateSnapshot Of(IEnumerable<Parameter> parameters)
+    /// <summary>Captures parameters (value and gradient) and buffers that are not listed by layer, such as an optimizer's.</summary>
+    public static StateSnapshot Of(IEnumerable<Parameter> parameters, IEnumerable<StateBuffer>? buffers = null)
     {
         var entries = new List<Entry>();
         AddParameters(entries, "", parameters);
-        return new StateSnapshot(entries);
-    }
-
-    /// <summary>Captures only buffers: the running statistics a forward pass in training mode changes.</summary>
-    public static StateSnapshot OfBuffers(IEnumerable<StateBuffer> buffers)
-    {
-        var entries = new List<Entry>();
-        AddBuffers(entries, "", buffers);
+        AddBuffers(entries, "", buffers ?? []);
         return new StateSnapshot(entries);
     }
 
