@@ -93,6 +93,19 @@ public class BatchNormTests
     }
 
     [Fact]
+    public void RunningMean_MomentumOne_IsTheBatchSumDividedByNLikePyTorch()
+    {
+        // PyTorch divides the column sum by N. Multiplying by 1/N rounds twice: for 0.7, 1.4, …, 4.9 it gives
+        // 2.7999999999999994 instead of 2.8, and at large offsets that last place moves y and dγ by 1e-10 to 1e-9.
+        var layer = new BatchNorm(1, momentum: 1.0);
+        double[] x = [.. Enumerable.Range(1, 7).Select(k => 0.7 * k)];
+
+        layer.Forward(Column(x), ForwardMode.Training);
+
+        layer.RunningMean![0].Should().Be(2.8);
+    }
+
+    [Fact]
     public void RunningVariance_AfterTwoBatches_IsTheMomentumAverageOfUnbiasedBatchVariances()
     {
         // Wrong variants: running variance updated with itself (stays 1), fed the biased variance (1.0 then 1.97),
