@@ -23,7 +23,7 @@ public class BatchNormReferenceTests(ITestOutputHelper output)
     public void ForwardAndBackward_BothModes_MatchPyTorch(string fileName)
     {
         var reference = ReferenceFiles.Load<BatchNormCase>(fileName);
-        var table = new DeviationTable(reference.Name);
+        var table = new DeviationTable(Path.GetFileNameWithoutExtension(fileName));
         var layer = CreateLayer(reference);
 
         foreach (var batch in reference.HistoryBatches)
@@ -32,7 +32,10 @@ public class BatchNormReferenceTests(ITestOutputHelper output)
         }
         CompareTraining(layer, reference, table);
         CompareRunningStatistics(layer, reference, table);
-        CompareInference(layer, reference, table);
+        if (reference.XEval.Length > 0)
+        {
+            CompareInference(layer, reference, table);
+        }
 
         table.WriteTo(output);
         table.Count.Should().BeGreaterThanOrEqualTo(3, "a case must compare something");
