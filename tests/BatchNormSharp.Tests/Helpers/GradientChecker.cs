@@ -66,7 +66,7 @@ internal static class GradientChecker
     /// entries near zero: the rounding noise of the numeric derivative, about <c>ε · Σ|terms of L| / h</c>, divided
     /// by <see cref="Tolerance"/> (times a safety factor of 10). An entry far above the noise is judged relatively; an
     /// entry near the noise (such as BatchNorm's dx at N = 2, which is ε_bn/σ² times smaller than dy) passes when it
-    /// lies within that noise of the numeric value.
+    /// lies within ten times that noise of the numeric value.
     /// </summary>
     public static double RelativeError(double analytic, double numeric, double floor) =>
         Math.Abs(analytic - numeric) / Math.Max(Math.Max(1e-8, Math.Abs(analytic) + Math.Abs(numeric)), floor);
