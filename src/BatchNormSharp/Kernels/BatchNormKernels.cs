@@ -12,13 +12,17 @@ namespace BatchNormSharp.Kernels;
 internal static class BatchNormKernels
 {
     /// <summary>The mean of each column: <c>mean[j] = Σ_i x[i, j] / rows</c>.</summary>
+    /// <remarks>
+    /// A division, as PyTorch does, not a multiplication by <c>1 / rows</c>: that rounds twice and can move the mean
+    /// by one unit in the last place, which at an offset of 1e4 and a spread of 1e-2 shifts every normalised value
+    /// by 2e-10 and dγ by 1e-9 relative.
+    /// </remarks>
     public static void ColumnMeans(ReadOnlySpan<double> x, int rows, int columns, Span<double> mean)
     {
         ColumnSums(x, rows, columns, mean);
-        double inverseRows = 1.0 / rows;
         for (int j = 0; j < columns; j++)
         {
-            mean[j] *= inverseRows;
+            mean[j] /= rows;
         }
     }
 
