@@ -137,7 +137,7 @@ public static class StateDictExtensions
         return message.ToString();
     }
 
-    private static void AppendList(StringBuilder message, string kind, List<string> items)
+    internal static void AppendList(StringBuilder message, string kind, List<string> items)
     {
         if (items.Count > 0)
         {
@@ -183,7 +183,7 @@ public static class StateDictExtensions
     }
 
     /// <summary>Writes the transpose of a row-major <c>[rows, columns]</c> matrix, row-major <c>[columns, rows]</c>.</summary>
-    private static void Transpose(ReadOnlySpan<double> source, int rows, int columns, Span<double> destination)
+    internal static void Transpose(ReadOnlySpan<double> source, int rows, int columns, Span<double> destination)
     {
         for (int i = 0; i < rows; i++)
         {
