@@ -172,6 +172,11 @@ public static class StateDictExtensions
 
     private static void CopyIn(Tensor source, Entry entry)
     {
+        if (ReferenceEquals(source, entry.Value))
+        {
+            // A dictionary holding the model's own tensor: transposing in place would read what it has overwritten.
+            source = source.Clone();
+        }
         if (entry.Transposed)
         {
             Transpose(source.AsReadOnlySpan(), source.Shape[0], source.Shape[1], entry.Value.AsSpan());

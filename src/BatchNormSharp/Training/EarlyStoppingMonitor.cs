@@ -7,10 +7,11 @@ namespace BatchNormSharp;
 internal sealed class EarlyStoppingMonitor(EarlyStopping settings, ILayer model)
 {
     private readonly WeightsSnapshot? _bestWeights = settings.RestoreBestWeights ? new WeightsSnapshot(model) : null;
-    private int _epochsWithoutImprovement;
-
-    /// <summary>The best epoch so far, or <see langword="null"/> before the first.</summary>
+    /// <summary>The best epoch so far, or <see langword="null"/> before the first (or while every value was NaN).</summary>
     public EpochMetrics? Best { get; private set; }
+
+    /// <summary>How many epochs in a row have not improved on <see cref="Best"/>.</summary>
+    public int EpochsWithoutImprovement { get; private set; }
 
     /// <summary>Records an epoch's results; returns <see langword="true"/> when training should stop.</summary>
     public bool ShouldStop(EpochMetrics epoch)
@@ -19,13 +20,13 @@ internal sealed class EarlyStoppingMonitor(EarlyStopping settings, ILayer model)
         if (IsImprovement(current))
         {
             Best = epoch;
-            _epochsWithoutImprovement = 0;
+            EpochsWithoutImprovement = 0;
             _bestWeights?.Capture();
             return false;
         }
-        _epochsWithoutImprovement++;
+        EpochsWithoutImprovement++;
         // Keras stops once the count reaches the patience, so 0 and 1 both stop at the first epoch without improvement.
-        return _epochsWithoutImprovement >= Math.Max(settings.Patience, 1);
+        return EpochsWithoutImprovement >= Math.Max(settings.Patience, 1);
     }
 
     /// <summary>Puts back the best epoch's weights, if they were kept; returns whether it did.</summary>

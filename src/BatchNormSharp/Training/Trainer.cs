@@ -86,9 +86,7 @@ public sealed class Trainer
                 metrics.TrainingLoss, metrics.TrainingAccuracy, metrics));
             if (stopping is not null && stopping.ShouldStop(metrics))
             {
-                (reason, message) = (StopReason.EarlyStopped,
-                    $"{options.EarlyStopping!.Monitor} did not improve for {Format(epoch - stopping.Best!.Epoch)} " +
-                    $"epochs after epoch {Format(stopping.Best.Epoch)}; stopped after epoch {Format(epoch)}.");
+                (reason, message) = (StopReason.EarlyStopped, EarlyStopMessage(options.EarlyStopping!, stopping, epoch));
                 break;
             }
         }
@@ -152,6 +150,14 @@ public sealed class Trainer
             Optimizer.Step();
         }
         return loss;
+    }
+
+    private static string EarlyStopMessage(EarlyStopping settings, EarlyStoppingMonitor stopping, int epoch)
+    {
+        string stalled = $"{settings.Monitor} did not improve for {Format(stopping.EpochsWithoutImprovement)} epochs";
+        return stopping.Best is { } best
+            ? $"{stalled} after epoch {Format(best.Epoch)}; stopped after epoch {Format(epoch)}."
+            : $"{stalled} (every value was NaN); stopped after epoch {Format(epoch)}.";
     }
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -148,6 +148,28 @@ public class StateDictExtensionsTests
     }
 
     [Fact]
+    public void LoadStateDict_DictionaryHoldingTheModelsOwnSquareWeight_ReadsItInPyTorchLayout()
+    {
+        var dense = new Dense(3, 3, seed: 1);
+        var model = new Sequential(dense);
+        double[] original = dense.Weight.Value.ToArray();
+        var state = new StateDictionary();
+        state.Add("0.weight", dense.Weight.Value);
+        state.Add("0.bias", dense.Bias.Value);
+
+        model.LoadStateDict(state);
+
+        // The tensor was taken as PyTorch's [out, in], so the stored [in, out] weight is its transpose.
+        for (int i = 0; i < 3; i++)
+        {
+            for (int o = 0; o < 3; o++)
+            {
+                dense.Weight.Value[i, o].Should().Be(original[(o * 3) + i]);
+            }
+        }
+    }
+
+    [Fact]
     public void LoadStateDict_NegativeBatchCount_ThrowsAndChangesNothing()
     {
         var model = TrainingData.IrisModel(seed: 1);

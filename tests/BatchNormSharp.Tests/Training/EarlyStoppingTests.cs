@@ -108,6 +108,30 @@ public class EarlyStoppingTests
     }
 
     [Fact]
+    public void Fit_ValidationLossAlwaysNaN_StopsAfterPatienceSayingSo()
+    {
+        var (inputs, labels) = TrainingData.Clusters(40, 4, 3, seed: 3);
+        var validationInputs = inputs.Clone();
+        validationInputs[0, 0] = double.NaN;
+        var model = TrainingData.IrisModel(seed: 4);
+
+        var history = new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9)).Fit(inputs, labels,
+            new FitOptions
+            {
+                Epochs = 10,
+                BatchSize = 10,
+                ValidationInputs = validationInputs,
+                ValidationLabels = labels,
+                EarlyStopping = new EarlyStopping { Patience = 2, RestoreBestWeights = true },
+            });
+
+        history.StopReason.Should().Be(StopReason.EarlyStopped);
+        history.StopMessage.Should().Be("ValidationLoss did not improve for 2 epochs (every value was NaN); stopped after epoch 2.");
+        history.BestEpoch.Should().BeNull();
+        history.RestoredBestWeights.Should().BeFalse();
+    }
+
+    [Fact]
     public void Fit_MonitoringValidationWithoutValidationData_Throws()
     {
         var (inputs, labels) = TrainingData.Clusters(20, 4, 3, seed: 3);
