@@ -26,6 +26,13 @@ public sealed class Parameter
     /// <summary>dL/d(<see cref="Value"/>), summed over every backward pass since the last <see cref="ZeroGrad"/>.</summary>
     public Tensor Gradient { get; }
 
+    /// <summary>
+    /// Whether the state dictionary holds this rank-2 parameter transposed, because the layer stores it in the
+    /// other order than PyTorch does (<see cref="Dense"/> keeps <c>[in, out]</c>; PyTorch's <c>Linear</c> keeps
+    /// <c>[out, in]</c>).
+    /// </summary>
+    internal bool TransposedInStateDict { get; init; }
+
     /// <summary>Sets the gradient to zero.</summary>
     public void ZeroGrad() => Gradient.Fill(0.0);
 

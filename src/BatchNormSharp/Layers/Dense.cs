@@ -48,7 +48,7 @@ public sealed class Dense : ILayer
 
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        _weight = new Parameter("weight", Tensor.Zeros(inFeatures, outFeatures));
+        _weight = new Parameter("weight", Tensor.Zeros(inFeatures, outFeatures)) { TransposedInStateDict = true };
         _bias = new Parameter("bias", Tensor.Zeros(outFeatures));
         Parameters = [_weight, _bias];
         Initialize(init, random);

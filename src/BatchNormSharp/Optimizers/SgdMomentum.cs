@@ -70,6 +70,9 @@ public sealed class SgdMomentum
     /// <summary>The parameters this optimizer updates, in the order given.</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
+    /// <summary>The momentum buffer of each parameter, in the order of <see cref="Parameters"/> (for saving and loading).</summary>
+    internal IReadOnlyList<Tensor> Velocities => _velocities;
+
     /// <summary>Updates every parameter from its accumulated gradient.</summary>
     public void Step()
     {

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text;
+
+namespace BatchNormSharp;
+
+/// <summary>
+/// A chain of layers applied one after another: PyTorch's <c>torch.nn.Sequential</c> and Keras's <c>Sequential</c>.
+/// It is itself an <see cref="ILayer"/>, so containers nest.
+/// </summary>
+/// <remarks>
+/// <para>The mode given to <see cref="Forward"/> reaches every layer, nested containers included: there is no hidden
+/// <c>train()</c>/<c>eval()</c> flag to forget.</para>
+/// <para>Children are named by their index, as in PyTorch, so the state-dict names of
+/// <c>new Sequential(new Dense(4, 10, seed), new BatchNorm(10))</c> are <c>0.weight</c>, <c>0.bias</c>,
+/// <c>1.weight</c>, <c>1.bias</c>, <c>1.running_mean</c>, <c>1.running_var</c> and <c>1.num_batches_tracked</c>
+/// (see <see cref="NamedStateExtensions"/>).</para>
+/// <para>Before any layer runs, <see cref="Forward"/> checks that the input width fits every layer this library
+/// knows and that a batch using batch statistics has at least two rows, so a bad batch changes no running
+/// statistic. Like every layer, a container is not thread-safe.</para>
+/// </remarks>
+public sealed class Sequential : ILayer
+{
+    private readonly ILayer[] _layers;
+    private readonly Parameter[] _parameters;
+    private readonly StateBuffer[] _buffers;
+    private int _checkedInputFeatures = -1;
+    private bool _hasForward;
+
+    /// <summary>Creates a container that applies <paramref name="layers"/> in order.</summary>
+    /// <param name="layers">The layers, first to last. Each layer instance may appear once in the whole model.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="layers"/> or one of its elements is null.</exception>
+    /// <exception cref="ArgumentException">A layer instance appears more than once (it would have one forward cache
+    /// for two places in the chain).</exception>
+    public Sequential(params ILayer[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        for (int i = 0; i < layers.Length; i++)
+        {
+            if (layers[i] is null)
+            {
+                throw new ArgumentNullException(nameof(layers),
+                    $"Layer {i.ToString(CultureInfo.InvariantCulture)} is null; every element must be a layer.");
+            }
+        }
+        _layers = (ILayer[])layers.Clone();
+        RequireEachLayerOnce(_layers);
+        _parameters = [.. _layers.SelectMany(layer => layer.Parameters)];
+        _buffers = [.. _layers.SelectMany(layer => layer.Buffers)];
+    }
+
+    /// <summary>The layers, in forward order.</summary>
+    public IReadOnlyList<ILayer> Layers => _layers;
+
+    /// <summary>Every child's parameters, in forward order (the order of <see cref="NamedStateExtensions.NamedParameters"/>).</summary>
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>Every child's buffers, in forward order (the order of <see cref="NamedStateExtensions.NamedBuffers"/>).</summary>
+    public IReadOnlyList<StateBuffer> Buffers => _buffers;
+
+    /// <summary>Runs the batch through every layer in order, each in <paramref name="mode"/>.</summary>
+    /// <param name="input">The batch, shape <c>[batch, features]</c>.</param>
+    /// <param name="mode">Training or inference; passed to every layer, nested containers included.</param>
+    /// <returns>The last layer's output (the input itself when the container is empty); valid until the next forward
+    /// call.</returns>
+    /// <exception cref="ArgumentException">The input does not fit the first layer, or the widths of two consecutive
+    /// layers do not match, or a batch of one row would be normalised with its own statistics. Nothing is
+    /// changed.</exception>
+    public Tensor Forward(Tensor input, ForwardMode mode)
+    {
+        Guard.Batch(input, nameof(Sequential), nameof(input));
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Unknown forward mode {mode}.");
+        }
+        CheckBeforeRunning(input, mode);
+
+        _hasForward = false;
+        var output = input;
+        foreach (var layer in _layers)
+        {
+            output = layer.Forward(output, mode);
+        }
+        _hasForward = true;
+        return output;
+    }
+
+    /// <summary>Back-propagates through every layer in reverse order, each in the mode of its last forward pass.</summary>
+    /// <param name="outputGradient">dL/d(output), the shape of the last forward output.</param>
+    /// <returns>dL/d(input); valid until the next backward call.</returns>
+    /// <exception cref="InvalidOperationException">No forward pass to go back through.</exception>
+    /// <exception cref="ArgumentException">The gradient's shape differs from the last output's.</exception>
+    public Tensor Backward(Tensor outputGradient)
+    {
+        if (!_hasForward)
+        {
+            throw Guard.NoForward(nameof(Sequential));
+        }
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        var gradient = outputGradient;
+        for (int i = _layers.Length - 1; i >= 0; i--)
+        {
+            gradient = _layers[i].Backward(gradient);
+        }
+        _hasForward = false;
+        return gradient;
+    }
+
+    /// <summary>The layers, one per line with their index, in the style of PyTorch's module printout.</summary>
+    /// <returns>For example <c>Sequential(\n  (0): Dense(4 -> 10)\n  (1): BatchNorm(10, …)\n)</c>.</returns>
+    public override string ToString()
+    {
+        var text = new StringBuilder("Sequential(");
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            string child = _layers[i].ToString()!.Replace("\n", "\n  ", StringComparison.Ordinal);
+            text.Append(CultureInfo.InvariantCulture, $"\n  ({i}): {child}");
+        }
+        return text.Append(_layers.Length == 0 ? ")" : "\n)").ToString();
+    }
+
+    /// <summary>
+    /// Rejects, before any layer has run, an input whose width does not fit the chain and a one-row batch that a
+    /// BatchNorm would have to normalise with its own statistics: a failure half-way would leave the earlier
+    /// layers' running statistics updated.
+    /// </summary>
+    private void CheckBeforeRunning(Tensor input, ForwardMode mode)
+    {
+        int features = input.Shape[1];
+        if (features != _checkedInputFeatures)
+        {
+            ShapeInference.OutputFeatures(this, features, nameof(input));
+            _checkedInputFeatures = features;
+        }
+        if (input.Shape[0] < 2 && ShapeInference.UsesBatchStatistics(this, mode))
+        {
+            throw new ArgumentException(
+                "BatchNorm expected more than 1 value per feature when using batch statistics (training mode), but " +
+                $"the model got input of shape {Tensor.FormatShape(input.Shape)}. Train with batches of at least 2 " +
+                "rows, or use ForwardMode.Inference to apply the running statistics.", nameof(input));
+        }
+    }
+
+    private static void RequireEachLayerOnce(ILayer[] layers)
+    {
+        var seen = new HashSet<ILayer>(ReferenceEqualityComparer.Instance);
+        foreach (var layer in layers.SelectMany(Descendants))
+        {
+            if (!seen.Add(layer))
+            {
+                throw new ArgumentException(
+                    $"Each layer instance may appear once in a model, but {layer} appears more than once. Create a " +
+                    "new layer for each place in the chain.", nameof(layers));
+            }
+        }
+    }
+
+    private static IEnumerable<ILayer> Descendants(ILayer layer) =>
+        layer is Sequential sequential
+            ? sequential._layers.SelectMany(Descendants).Prepend(layer)
+            : [layer];
+}

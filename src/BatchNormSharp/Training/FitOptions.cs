@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace BatchNormSharp;
+
+/// <summary>How <see cref="Trainer.Fit"/> trains: Keras's <c>fit</c> arguments, with an explicit seed.</summary>
+/// <remarks>
+/// <para><b>Batches.</b> Each epoch visits the training rows in a new order drawn from <see cref="Seed"/> (unless
+/// <see cref="Shuffle"/> is off) and cuts them into batches of <see cref="BatchSize"/> rows; the last, smaller batch is
+/// kept unless <see cref="DropLastPartialBatch"/> is set. A last batch of exactly one row is always dropped, because
+/// BatchNorm cannot normalise a single row with its own statistics.</para>
+/// <para><b>Reproducibility.</b> The same seed, data, model and optimizer give bit-identical weights.</para>
+/// </remarks>
+public sealed record FitOptions
+{
+    private readonly int _epochs = 10;
+    private readonly int _batchSize = 32;
+
+    /// <summary>The number of passes over the training data; at least 1. Default 10.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int Epochs
+    {
+        get => _epochs;
+        init => _epochs = AtLeastOne(value, nameof(Epochs));
+    }
+
+    /// <summary>The number of rows per batch; at least 1 (at least 2 for a model with BatchNorm). Default 32.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int BatchSize
+    {
+        get => _batchSize;
+        init => _batchSize = AtLeastOne(value, nameof(BatchSize));
+    }
+
+    /// <summary>The seed of the shuffling; the same seed gives the same order of batches. Default 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Whether to visit the rows in a new random order each epoch. Default <see langword="true"/>.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Whether to skip the last batch of each epoch when it has fewer than <see cref="BatchSize"/> rows.
+    /// Default <see langword="false"/> (it is trained on).</summary>
+    public bool DropLastPartialBatch { get; init; }
+
+    /// <summary>Inputs to evaluate in inference mode after every epoch, shape <c>[rows, features]</c>; set together
+    /// with <see cref="ValidationLabels"/>.</summary>
+    public Tensor? ValidationInputs { get; init; }
+
+    /// <summary>The class of each validation row; set together with <see cref="ValidationInputs"/>.</summary>
+    public IReadOnlyList<int>? ValidationLabels { get; init; }
+
+    /// <summary>Early stopping, or <see langword="null"/> (the default) to run every epoch.</summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+
+    private static int AtLeastOne(int value, string name) => value >= 1
+        ? value
+        : throw new ArgumentOutOfRangeException(name, value,
+            $"{name} must be at least 1, but was {value.ToString(CultureInfo.InvariantCulture)}.");
+}

@@ -1,0 +1,61 @@
+namespace BatchNormSharp;
+
+/// <summary>
+/// Keras's <c>predict</c> and <c>evaluate</c> for any classifier <see cref="ILayer"/> whose outputs are logits: run in
+/// inference mode (running statistics, nothing changed), batch by batch.
+/// </summary>
+/// <remarks>
+/// Like every layer call, these are not thread-safe on one model instance: a forward pass writes the layers' reusable
+/// output storage. To predict from several threads, give each thread its own model loaded from the same
+/// <see cref="StateDictExtensions.StateDict"/>.
+/// </remarks>
+public static class InferenceExtensions
+{
+    /// <summary>The default number of rows per inference batch.</summary>
+    public const int DefaultBatchSize = 256;
+
+    /// <summary>Predicts the class and the softmax probabilities of every row, in inference mode.</summary>
+    /// <param name="model">A classifier whose output is one logit per class.</param>
+    /// <param name="inputs">The rows, shape <c>[rows, features]</c>.</param>
+    /// <param name="batchSize">Rows per forward pass; at least 1. Only memory use depends on it.</param>
+    /// <returns>The predicted classes and probabilities.</returns>
+    /// <exception cref="ArgumentException">The inputs do not fit the model or the batch size is out of range; nothing
+    /// is changed.</exception>
+    public static Prediction Predict(this ILayer model, Tensor inputs, int batchSize = DefaultBatchSize)
+    {
+        DataChecks.Inputs(model, inputs, nameof(inputs));
+        DataChecks.BatchSize(model, batchSize, ForwardMode.Inference, nameof(batchSize));
+        RequireNoSingleRowBatch(model, inputs.Shape[0], batchSize);
+        return new BatchedInference(model).Predict(inputs, batchSize);
+    }
+
+    /// <summary>The mean softmax cross-entropy and the accuracy on labelled rows, in inference mode.</summary>
+    /// <param name="model">A classifier whose output is one logit per class.</param>
+    /// <param name="inputs">The rows, shape <c>[rows, features]</c>.</param>
+    /// <param name="labels">The class of each row.</param>
+    /// <param name="batchSize">Rows per forward pass; at least 1.</param>
+    /// <returns>The loss and accuracy.</returns>
+    /// <exception cref="ArgumentException">The inputs do not fit the model, the label count differs from the row count,
+    /// a label is out of range, or the batch size is; nothing is changed.</exception>
+    public static EvaluationResult Evaluate(this ILayer model, Tensor inputs, IReadOnlyList<int> labels,
+        int batchSize = DefaultBatchSize)
+    {
+        int? classes = DataChecks.Inputs(model, inputs, nameof(inputs));
+        int[] checkedLabels = DataChecks.Labels(labels, inputs.Shape[0], classes, nameof(labels));
+        DataChecks.BatchSize(model, batchSize, ForwardMode.Inference, nameof(batchSize));
+        RequireNoSingleRowBatch(model, inputs.Shape[0], batchSize);
+        return new BatchedInference(model).Evaluate(inputs, checkedLabels, batchSize);
+    }
+
+    /// <summary>A BatchNorm without running statistics normalises with batch statistics even in inference.</summary>
+    internal static void RequireNoSingleRowBatch(ILayer model, int rows, int batchSize)
+    {
+        if (rows % batchSize == 1 && ShapeInference.UsesBatchStatistics(model, ForwardMode.Inference))
+        {
+            throw new ArgumentException(
+                "The model has a BatchNorm without running statistics, which needs at least 2 rows per batch even in " +
+                $"inference, but {rows} rows in batches of {batchSize} leave a last batch of 1 row. Choose another " +
+                "batch size.", nameof(batchSize));
+        }
+    }
+}

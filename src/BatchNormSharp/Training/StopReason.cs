@@ -1,0 +1,17 @@
+namespace BatchNormSharp;
+
+/// <summary>Why <see cref="Trainer.Fit"/> returned.</summary>
+public enum StopReason
+{
+    /// <summary>Every requested epoch ran.</summary>
+    Completed,
+
+    /// <summary>The monitored metric stopped improving for more epochs than the patience allows.</summary>
+    EarlyStopped,
+
+    /// <summary>The cancellation token was signalled; training stopped before the next batch.</summary>
+    Cancelled,
+
+    /// <summary>A batch's loss was NaN or infinite; training stopped before that batch's update.</summary>
+    NonFiniteLoss,
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+
+namespace BatchNormSharp;
+
+/// <summary>
+/// Trains a classifier with softmax cross-entropy and SGD with momentum, epoch by epoch: Keras's <c>model.fit</c>, with
+/// shuffling from an explicit seed, validation, progress reports, cancellation and early stopping.
+/// </summary>
+/// <remarks>
+/// <para>Each batch does what a hand-written loop does:
+/// <code>
+/// optimizer.ZeroGrad();
+/// Tensor logits = model.Forward(inputs, ForwardMode.Training);
+/// double loss = lossFunction.Forward(logits, labels);
+/// model.Backward(lossFunction.Backward());
+/// optimizer.Step();
+/// </code>
+/// and the trainer adds the bookkeeping around it. Steady-state batches reuse their storage and allocate nothing.</para>
+/// <para>Fit returns a <see cref="TrainingHistory"/> for every way of stopping: it does not throw on cancellation
+/// (the history says <see cref="StopReason.Cancelled"/>), and it stops at the first batch whose loss is NaN or
+/// infinite, before that batch updates the weights (<see cref="StopReason.NonFiniteLoss"/>; that batch's
+/// forward pass has already moved the BatchNorm running statistics).</para>
+/// <para>A trainer is not thread-safe; nor is the model while it trains.</para>
+/// </remarks>
+public sealed class Trainer
+{
+    private readonly SoftmaxCrossEntropy _loss = new();
+    private readonly BatchBuffer _batches = new();
+    private readonly BatchedInference _validation;
+
+    /// <summary>Creates a trainer for <paramref name="model"/> that updates it with <paramref name="optimizer"/>.</summary>
+    /// <param name="model">A classifier whose output is one logit per class.</param>
+    /// <param name="optimizer">The optimizer, built over the model's parameters.</param>
+    public Trainer(ILayer model, SgdMomentum optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Model = model;
+        Optimizer = optimizer;
+        _validation = new BatchedInference(model);
+    }
+
+    /// <summary>The model being trained.</summary>
+    public ILayer Model { get; }
+
+    /// <summary>The optimizer that updates the model.</summary>
+    public SgdMomentum Optimizer { get; }
+
+    /// <summary>Trains the model on <paramref name="inputs"/> and <paramref name="labels"/>.</summary>
+    /// <param name="inputs">The training rows, shape <c>[rows, features]</c>.</param>
+    /// <param name="labels">The class of each row, in <c>[0, classes)</c>.</param>
+    /// <param name="options">Epochs, batch size, seed, validation data and early stopping; defaults when
+    /// <see langword="null"/>.</param>
+    /// <param name="progress">Receives a report after every batch and at the end of every epoch.</param>
+    /// <param name="cancellationToken">Stops training before the next batch when signalled.</param>
+    /// <returns>The metrics of every completed epoch and why training stopped.</returns>
+    /// <exception cref="ArgumentException">The data do not fit the model, labels are out of range, the validation data
+    /// are incomplete, or the options cannot work (batch size 1 with BatchNorm, early stopping on validation metrics
+    /// without validation data, no full batch to train on). Checked before anything changes.</exception>
+    public TrainingHistory Fit(Tensor inputs, IReadOnlyList<int> labels, FitOptions? options = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new FitOptions();
+        var run = TrainingRun.Check(Model, inputs, labels, options);
+        var stopping = options.EarlyStopping is { } settings ? new EarlyStoppingMonitor(settings, Model) : null;
+        var epochs = new List<EpochMetrics>(options.Epochs);
+        var random = new Random(options.Seed);
+
+        var (reason, message) = (StopReason.Completed, $"Trained all {Format(options.Epochs)} epochs.");
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            if (options.Shuffle)
+            {
+                run.Shuffle(random);
+            }
+            var outcome = RunEpoch(run, epoch, options.Epochs, progress, cancellationToken);
+            if (outcome.Stop is { } stop)
+            {
+                (reason, message) = stop;
+                break;
+            }
+
+            var metrics = outcome.Metrics!;
+            epochs.Add(metrics);
+            progress?.Report(new TrainingProgress(epoch, options.Epochs, run.BatchCount, run.BatchCount,
+                metrics.TrainingLoss, metrics.TrainingAccuracy, metrics));
+            if (stopping is not null && stopping.ShouldStop(metrics))
+            {
+                (reason, message) = (StopReason.EarlyStopped, EarlyStopMessage(options.EarlyStopping!, stopping, epoch));
+                break;
+            }
+        }
+
+        bool restored = stopping?.RestoreBestWeights() ?? false;
+        return new TrainingHistory(epochs, reason, message, stopping?.Best, restored);
+    }
+
+    /// <summary>One epoch's outcome: its metrics, or why it stopped part-way.</summary>
+    private readonly record struct EpochOutcome(EpochMetrics? Metrics, (StopReason, string)? Stop);
+
+    private EpochOutcome RunEpoch(TrainingRun run, int epoch, int epochs, IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        double lossSum = 0.0;
+        int correct = 0, seen = 0;
+        for (int batch = 0; batch < run.BatchCount; batch++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return new EpochOutcome(null, (StopReason.Cancelled,
+                    $"Cancelled before batch {Format(batch + 1)} of epoch {Format(epoch)}."));
+            }
+            var (x, y) = _batches.Gather(run.Inputs, run.Labels, run.BatchRows(batch));
+            double loss = TrainStep(x, y, out int batchCorrect);
+            if (!double.IsFinite(loss))
+            {
+                return new EpochOutcome(null, (StopReason.NonFiniteLoss,
+                    $"The training loss was {loss.ToString(CultureInfo.InvariantCulture)} at batch {Format(batch + 1)} " +
+                    $"of epoch {Format(epoch)}; stopped before updating the weights with it. Lower the learning rate " +
+                    "or check the inputs for NaN and infinite values."));
+            }
+            lossSum += loss * y.Length;
+            correct += batchCorrect;
+            seen += y.Length;
+            progress?.Report(new TrainingProgress(epoch, epochs, batch + 1, run.BatchCount, lossSum / seen,
+                (double)correct / seen, null));
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new EpochOutcome(null, (StopReason.Cancelled, $"Cancelled at the end of epoch {Format(epoch)}."));
+        }
+        var validation = run.ValidationInputs is null
+            ? null
+            : _validation.Evaluate(run.ValidationInputs, run.ValidationLabels!, run.BatchSize);
+        return new EpochOutcome(new EpochMetrics(epoch, lossSum / seen, (double)correct / seen, validation?.Loss,
+            validation?.Accuracy), null);
+    }
+
+    /// <summary>Forward, loss, backward and update on one batch; skips the update when the loss is not finite.</summary>
+    private double TrainStep(Tensor inputs, int[] labels, out int correct)
+    {
+        Optimizer.ZeroGrad();
+        var logits = Model.Forward(inputs, ForwardMode.Training);
+        double loss = _loss.Forward(logits, labels);
+        correct = Accuracy.CountCorrect(logits, labels);
+        if (double.IsFinite(loss))
+        {
+            Model.Backward(_loss.Backward());
+            Optimizer.Step();
+        }
+        return loss;
+    }
+
+    private static string EarlyStopMessage(EarlyStopping settings, EarlyStoppingMonitor stopping, int epoch)
+    {
+        string stalled = $"{settings.Monitor} did not improve for {Format(stopping.EpochsWithoutImprovement)} epochs";
+        return stopping.Best is { } best
+            ? $"{stalled} after epoch {Format(best.Epoch)}; stopped after epoch {Format(epoch)}."
+            : $"{stalled} (every value was NaN); stopped after epoch {Format(epoch)}.";
+    }
+
+    private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

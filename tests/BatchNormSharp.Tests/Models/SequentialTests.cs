@@ -1,0 +1,192 @@
+using BatchNormSharp.Tests.Helpers;
+
+namespace BatchNormSharp.Tests.Models;
+
+public class SequentialTests
+{
+    [Fact]
+    public void Forward_ChainOfLayers_EqualsCallingEachLayerInTurn()
+    {
+        var dense = new Dense(3, 4, seed: 1);
+        var relu = new ReLU();
+        var reference = new Dense(3, 4, seed: 1);
+        var model = new Sequential(dense, relu);
+        var input = TrainingData.RandomInputs(5, 3, seed: 2);
+
+        var output = model.Forward(input, ForwardMode.Training).ToArray();
+
+        var expected = new ReLU().Forward(reference.Forward(input, ForwardMode.Training), ForwardMode.Training);
+        output.Should().Equal(expected.ToArray());
+    }
+
+    [Fact]
+    public void Forward_Inference_ChangesNoRunningStatisticInAnyNestedLayer()
+    {
+        var model = TrainingData.NestedModel(seed: 3);
+        model.Forward(TrainingData.RandomInputs(8, 3, seed: 4), ForwardMode.Training); // move statistics off 0/1
+        var before = TrainingData.BatchNorms(model).Select(bn => (bn.RunningMean!.ToArray(), bn.RunningVar!.ToArray(),
+            bn.NumBatchesTracked)).ToList();
+
+        model.Forward(TrainingData.RandomInputs(8, 3, seed: 5), ForwardMode.Inference);
+
+        var after = TrainingData.BatchNorms(model).Select(bn => (bn.RunningMean!.ToArray(), bn.RunningVar!.ToArray(),
+            bn.NumBatchesTracked)).ToList();
+        after.Should().HaveCount(2);
+        for (int i = 0; i < after.Count; i++)
+        {
+            after[i].Item1.Should().Equal(before[i].Item1);
+            after[i].Item2.Should().Equal(before[i].Item2);
+            after[i].NumBatchesTracked.Should().Be(before[i].NumBatchesTracked);
+        }
+    }
+
+    [Fact]
+    public void Forward_Training_UpdatesEveryNestedBatchNorm()
+    {
+        var model = TrainingData.NestedModel(seed: 6);
+        var before = TrainingData.BatchNorms(model).Select(bn => bn.RunningMean!.ToArray()).ToList();
+
+        model.Forward(TrainingData.RandomInputs(8, 3, seed: 7), ForwardMode.Training);
+
+        var batchNorms = TrainingData.BatchNorms(model).ToList();
+        batchNorms.Should().HaveCount(2);
+        for (int i = 0; i < batchNorms.Count; i++)
+        {
+            batchNorms[i].NumBatchesTracked.Should().Be(1);
+            batchNorms[i].RunningMean!.ToArray().Should().NotEqual(before[i]);
+        }
+    }
+
+    [Fact]
+    public void Backward_NestedModel_MatchesCentredDifferences()
+    {
+        var model = TrainingData.NestedModel(seed: 8);
+        var input = TrainingData.RandomInputs(4, 3, seed: 9);
+        var upstream = TrainingData.RandomInputs(4, 2, seed: 10, scale: 1, shift: 0);
+        var saved = model.StateDict(); // training forwards move running statistics: restore them around each probe
+
+        model.Forward(input, ForwardMode.Training);
+        double[] analytic = model.Backward(upstream).ToArray();
+
+        const double h = 1e-6;
+        double worst = 0;
+        for (int k = 0; k < input.Length; k++)
+        {
+            double original = input.AsSpan()[k];
+            input.AsSpan()[k] = original + h;
+            double plus = Dot(model.Forward(input, ForwardMode.Training), upstream);
+            input.AsSpan()[k] = original - h;
+            double minus = Dot(model.Forward(input, ForwardMode.Training), upstream);
+            input.AsSpan()[k] = original;
+            model.LoadStateDict(saved);
+            double numeric = (plus - minus) / (2 * h);
+            double error = Math.Abs(analytic[k] - numeric) / Math.Max(1e-8, Math.Abs(analytic[k]) + Math.Abs(numeric));
+            worst = Math.Max(worst, Math.Abs(analytic[k] - numeric) < 1e-9 ? 0 : error);
+        }
+        worst.Should().BeLessThan(1e-6);
+    }
+
+    [Fact]
+    public void Backward_WithoutForward_ThrowsSayingWhatToDo()
+    {
+        var model = TrainingData.IrisModel(seed: 1);
+
+        var act = () => model.Backward(Tensor.Zeros(2, 3));
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*Sequential*Forward*");
+    }
+
+    [Fact]
+    public void Forward_WidthMismatchInsideChain_ThrowsNamingLayerAndChangesNoStatistic()
+    {
+        var batchNorm = new BatchNorm(3);
+        var model = new Sequential(batchNorm, new Dense(4, 2, seed: 1));
+
+        var act = () => model.Forward(TrainingData.RandomInputs(5, 3, seed: 1), ForwardMode.Training);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*Layer 1 (Dense(4 -> 2))*[batch, 4]*[batch, 3]*")
+            .And.ParamName.Should().Be("input");
+        batchNorm.NumBatchesTracked.Should().Be(0);
+        batchNorm.RunningMean!.ToArray().Should().OnlyContain(x => x == 0.0);
+    }
+
+    [Fact]
+    public void Forward_WrongInputWidth_ThrowsNamingExpectedAndActual()
+    {
+        var model = TrainingData.IrisModel(seed: 1);
+
+        var act = () => model.Forward(Tensor.Zeros(2, 5), ForwardMode.Inference);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*Layer 0*[batch, 4]*[batch, 5]*");
+    }
+
+    [Fact]
+    public void Forward_OneRowInTraining_ThrowsBeforeAnyBatchNormChanges()
+    {
+        var model = TrainingData.NestedModel(seed: 2);
+        var before = TrainingData.AllValues(model);
+
+        var act = () => model.Forward(Tensor.Zeros(1, 3), ForwardMode.Training);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*more than 1 value per feature*[1, 3]*");
+        TrainingData.AllValues(model).Should().Equal(before);
+    }
+
+    [Fact]
+    public void Forward_OneRowInInference_Works()
+    {
+        var model = TrainingData.NestedModel(seed: 2);
+
+        var output = model.Forward(Tensor.Zeros(1, 3), ForwardMode.Inference);
+
+        output.Shape.ToArray().Should().Equal(1, 2);
+    }
+
+    [Fact]
+    public void Constructor_SameLayerTwiceEvenWhenNested_Throws()
+    {
+        var shared = new ReLU();
+
+        var act = () => new Sequential(new Dense(2, 2, seed: 1), shared, new Sequential(shared));
+
+        act.Should().Throw<ArgumentException>().WithMessage("*ReLU()*more than once*");
+    }
+
+    [Fact]
+    public void Constructor_NullLayer_ThrowsNamingIndex()
+    {
+        var act = () => new Sequential(new ReLU(), null!);
+
+        act.Should().Throw<ArgumentNullException>().WithMessage("*Layer 1 is null*");
+    }
+
+    [Fact]
+    public void Parameters_ConcatenateChildrenInForwardOrder()
+    {
+        var model = TrainingData.NestedModel(seed: 1);
+
+        var expected = model.NamedParameters().Select(p => p.Parameter);
+
+        model.Parameters.Should().Equal(expected);
+        model.Parameters.Should().HaveCount(10);
+        model.Buffers.Should().HaveCount(6);
+    }
+
+    [Fact]
+    public void ToString_ListsLayersWithIndices()
+    {
+        var model = new Sequential(new Dense(4, 3, seed: 1), new Sequential(new ReLU()));
+
+        model.ToString().Should().Be("Sequential(\n  (0): Dense(4 -> 3)\n  (1): Sequential(\n    (0): ReLU()\n  )\n)");
+    }
+
+    private static double Dot(Tensor a, Tensor b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sum += a.AsReadOnlySpan()[i] * b.AsReadOnlySpan()[i];
+        }
+        return sum;
+    }
+}
