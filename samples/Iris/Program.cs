@@ -17,18 +17,17 @@ const int BatchSize = 32;
 
 var data = IrisData.Load(Path.Combine(AppContext.BaseDirectory, "data"));
 var random = new Random(seed);
-ILayer[] layers =
-[
+var model = new Sequential(
     new Dense(4, 10, random),
     new BatchNorm(10),
     new ReLU(),
     new Dense(10, 3, random),
-    new BatchNorm(3),
-];
+    new BatchNorm(3));
 var loss = new SoftmaxCrossEntropy();
-var optimizer = new SgdMomentum(layers.SelectMany(l => l.Parameters), learningRate, momentum);
+var optimizer = new SgdMomentum(model.Parameters, learningRate, momentum);
 
 Console.WriteLine($"Iris: {data.TrainLabels.Length} training and {data.TestLabels.Length} test flowers, seed {seed}");
+Console.WriteLine(model.Summary(inputFeatures: 4));
 var clock = Stopwatch.StartNew();
 int[] order = Enumerable.Range(0, data.TrainLabels.Length).ToArray();
 for (int epoch = 1; epoch <= epochs; epoch++)
@@ -45,19 +44,12 @@ for (int epoch = 1; epoch <= epochs; epoch++)
         }
         var (x, labels) = Batch(data.TrainFeatures, data.TrainLabels, rows);
 
-        // One training step, written out: forward, loss, backward in reverse order, update.
+        // One training step, written out: forward, loss, backward (the model goes through its layers in
+        // reverse order), update.
         optimizer.ZeroGrad();
-        var output = x;
-        foreach (var layer in layers)
-        {
-            output = layer.Forward(output, ForwardMode.Training);
-        }
-        epochLoss += loss.Forward(output, labels);
-        var gradient = loss.Backward();
-        for (int i = layers.Length - 1; i >= 0; i--)
-        {
-            gradient = layers[i].Backward(gradient);
-        }
+        var logits = model.Forward(x, ForwardMode.Training);
+        epochLoss += loss.Forward(logits, labels);
+        model.Backward(loss.Backward());
         optimizer.Step();
         batches++;
     }
@@ -68,15 +60,10 @@ for (int epoch = 1; epoch <= epochs; epoch++)
     }
 }
 
-var logits = data.TestFeatures;
-foreach (var layer in layers)
-{
-    logits = layer.Forward(logits, ForwardMode.Inference);
-}
-int[] predicted = logits.ArgMaxRows();
-int correct = predicted.Zip(data.TestLabels).Count(p => p.First == p.Second);
+// Inference mode: every BatchNorm normalises with its running statistics.
+var test = model.Evaluate(data.TestFeatures, data.TestLabels);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Test accuracy: {(double)correct / data.TestLabels.Length:F4} ({correct}/{data.TestLabels.Length})"));
+    $"Test accuracy: {test.Accuracy:F4} ({test.Correct}/{test.Count})"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained in {clock.Elapsed.TotalSeconds:F2} s"));
 
 static (Tensor X, int[] Labels) Batch(Tensor features, int[] labels, int[] rows)
