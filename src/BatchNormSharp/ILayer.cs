@@ -13,9 +13,20 @@ namespace BatchNormSharp;
 /// </remarks>
 public interface ILayer
 {
+    /// <summary>
+    /// The layer's mode, PyTorch's <c>training</c> flag: <see cref="ForwardMode.Training"/> when created. Every
+    /// <see cref="Forward"/> call leaves the layer in the mode it ran in; setting the mode on a container sets it on
+    /// every child, nested containers included (<see cref="LayerExtensions.Train"/> and
+    /// <see cref="LayerExtensions.Eval"/> do that). Switching the mode between a forward pass and its backward pass
+    /// makes <see cref="Backward"/> throw, because the cached forward pass belongs to the other mode.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="ForwardMode"/>.</exception>
+    ForwardMode Mode { get; set; }
+
     /// <summary>Computes the layer's output for a batch.</summary>
     /// <param name="input">The batch, shape <c>[batch, inputFeatures]</c>.</param>
-    /// <param name="mode">Training (batch statistics, running statistics updated) or inference.</param>
+    /// <param name="mode">Training (batch statistics, running statistics updated) or inference; the layer is left in
+    /// this mode.</param>
     /// <returns>The output, shape <c>[batch, outputFeatures]</c>; valid until this layer's next forward call.</returns>
     /// <exception cref="ArgumentException">The input's shape does not fit the layer; nothing is changed.</exception>
     Tensor Forward(Tensor input, ForwardMode mode);
@@ -27,7 +38,7 @@ public interface ILayer
     /// <param name="outputGradient">dL/d(output), with the shape of the last forward output.</param>
     /// <returns>dL/d(input), with the shape of the last forward input; valid until this layer's next backward call.</returns>
     /// <exception cref="InvalidOperationException">There is no forward pass to back-propagate through (none yet, or
-    /// its backward has already run).</exception>
+    /// its backward has already run), or <see cref="Mode"/> was switched since that forward pass.</exception>
     /// <exception cref="ArgumentException">The gradient's shape differs from the last output's; nothing is changed.</exception>
     Tensor Backward(Tensor outputGradient);
 

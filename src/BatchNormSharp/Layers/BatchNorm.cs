@@ -51,7 +51,7 @@ public sealed class BatchNorm : ILayer
     private Tensor? _xhat;
     private Tensor? _output;
     private Tensor? _inputGradient;
-    private bool _hasForward;
+    private readonly ModeState _modeState = new();
     private bool _forwardUsedBatchStatistics;
 
     /// <summary>Creates a BatchNorm layer with PyTorch's defaults: γ = 1, β = 0, running mean 0, running variance 1.</summary>
@@ -159,6 +159,13 @@ public sealed class BatchNorm : ILayer
     public long NumBatchesTracked => _numBatchesTracked is null ? 0 : (long)_numBatchesTracked.Value.AsReadOnlySpan()[0];
 
     /// <inheritdoc/>
+    public ForwardMode Mode
+    {
+        get => _modeState.Mode;
+        set => _modeState.Mode = value;
+    }
+
+    /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <inheritdoc/>
@@ -207,7 +214,7 @@ public sealed class BatchNorm : ILayer
 
         _xhat = xhat;
         _output = output;
-        _hasForward = true;
+        _modeState.ForwardCompleted(mode);
         _forwardUsedBatchStatistics = useBatchStatistics;
         return output;
     }
@@ -222,13 +229,10 @@ public sealed class BatchNorm : ILayer
     /// <exception cref="ArgumentException">The gradient's shape differs from the last output's; nothing is changed.</exception>
     public Tensor Backward(Tensor outputGradient)
     {
-        if (!_hasForward || _xhat is null || _output is null)
-        {
-            throw Guard.NoForward(nameof(BatchNorm));
-        }
-        Guard.SameShape(outputGradient, _output, nameof(BatchNorm), nameof(outputGradient));
+        _modeState.RequireBackwardAllowed(nameof(BatchNorm));
+        Guard.SameShape(outputGradient, _output!, nameof(BatchNorm), nameof(outputGradient));
 
-        int rows = _xhat.Shape[0];
+        int rows = _xhat!.Shape[0];
         ReadOnlySpan<double> dy = outputGradient.AsReadOnlySpan();
         BatchNormKernels.GradientSums(dy, _xhat.AsReadOnlySpan(), rows, NumFeatures, _sumDy, _sumDyXhat);
         if (_weight is not null && _bias is not null)
@@ -263,7 +267,7 @@ public sealed class BatchNorm : ILayer
         }
 
         _inputGradient = inputGradient;
-        _hasForward = false; // one backward per forward: the cache is spent
+        _modeState.BackwardCompleted();
         return inputGradient;
     }
 

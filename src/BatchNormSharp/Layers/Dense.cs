@@ -18,6 +18,7 @@ public sealed class Dense : ILayer
     private Tensor? _input;
     private Tensor? _output;
     private Tensor? _inputGradient;
+    private readonly ModeState _modeState = new();
 
     /// <summary>Creates a layer with weights drawn from a fixed seed, so that the same seed gives the same layer.</summary>
     /// <param name="inFeatures">The number of input features (at least 1).</param>
@@ -67,6 +68,13 @@ public sealed class Dense : ILayer
     public Parameter Bias => _bias;
 
     /// <inheritdoc/>
+    public ForwardMode Mode
+    {
+        get => _modeState.Mode;
+        set => _modeState.Mode = value;
+    }
+
+    /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <inheritdoc/>
@@ -80,6 +88,7 @@ public sealed class Dense : ILayer
     public Tensor Forward(Tensor input, ForwardMode mode)
     {
         Guard.Batch(input, InFeatures, nameof(Dense), nameof(input));
+        ModeState.Validate(mode, nameof(mode));
         int batch = input.Shape[0];
         var output = Tensor.Reuse(_output, batch, OutFeatures);
         Gemm.Multiply(batch, OutFeatures, InFeatures, input.AsReadOnlySpan(), false,
@@ -87,6 +96,7 @@ public sealed class Dense : ILayer
         Elementwise.AddRowToEachRow(_bias.Value.AsReadOnlySpan(), batch, output.AsSpan());
         _input = input;
         _output = output;
+        _modeState.ForwardCompleted(mode);
         return output;
     }
 
@@ -99,13 +109,10 @@ public sealed class Dense : ILayer
     /// <exception cref="ArgumentException">The gradient's shape differs from the last output's.</exception>
     public Tensor Backward(Tensor outputGradient)
     {
-        if (_input is null || _output is null)
-        {
-            throw Guard.NoForward(nameof(Dense));
-        }
-        Guard.SameShape(outputGradient, _output, nameof(Dense), nameof(outputGradient));
+        _modeState.RequireBackwardAllowed(nameof(Dense));
+        Guard.SameShape(outputGradient, _output!, nameof(Dense), nameof(outputGradient));
 
-        int batch = _input.Shape[0];
+        int batch = _input!.Shape[0];
         ReadOnlySpan<double> dy = outputGradient.AsReadOnlySpan();
         Gemm.Multiply(InFeatures, OutFeatures, batch, _input.AsReadOnlySpan(), true, dy, false,
             accumulate: true, _weight.Gradient.AsSpan());
@@ -118,7 +125,7 @@ public sealed class Dense : ILayer
         Gemm.Multiply(batch, InFeatures, OutFeatures, dy, false, _weight.Value.AsReadOnlySpan(), true,
             accumulate: false, inputGradient.AsSpan());
         _inputGradient = inputGradient;
-        _input = null; // one backward per forward: the cache is spent
+        _modeState.BackwardCompleted();
         return inputGradient;
     }
 

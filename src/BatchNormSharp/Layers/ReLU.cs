@@ -8,7 +8,14 @@ public sealed class ReLU : ILayer
 {
     private Tensor? _output;
     private Tensor? _inputGradient;
-    private bool _hasForward;
+    private readonly ModeState _modeState = new();
+
+    /// <inheritdoc/>
+    public ForwardMode Mode
+    {
+        get => _modeState.Mode;
+        set => _modeState.Mode = value;
+    }
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters { get; } = [];
@@ -24,10 +31,11 @@ public sealed class ReLU : ILayer
     public Tensor Forward(Tensor input, ForwardMode mode)
     {
         Guard.Batch(input, nameof(ReLU), nameof(input));
+        ModeState.Validate(mode, nameof(mode));
         var output = Tensor.Reuse(_output, input.Shape[0], input.Shape[1]);
         Elementwise.Relu(input.AsReadOnlySpan(), output.AsSpan());
         _output = output;
-        _hasForward = true;
+        _modeState.ForwardCompleted(mode);
         return output;
     }
 
@@ -38,15 +46,12 @@ public sealed class ReLU : ILayer
     /// <exception cref="ArgumentException">The gradient's shape differs from the last output's.</exception>
     public Tensor Backward(Tensor outputGradient)
     {
-        if (!_hasForward || _output is null)
-        {
-            throw Guard.NoForward(nameof(ReLU));
-        }
-        Guard.SameShape(outputGradient, _output, nameof(ReLU), nameof(outputGradient));
-        var inputGradient = Tensor.Reuse(_inputGradient, _output.Shape[0], _output.Shape[1]);
+        _modeState.RequireBackwardAllowed(nameof(ReLU));
+        Guard.SameShape(outputGradient, _output!, nameof(ReLU), nameof(outputGradient));
+        var inputGradient = Tensor.Reuse(_inputGradient, _output!.Shape[0], _output.Shape[1]);
         Elementwise.ReluBackward(_output.AsReadOnlySpan(), outputGradient.AsReadOnlySpan(), inputGradient.AsSpan());
         _inputGradient = inputGradient;
-        _hasForward = false;
+        _modeState.BackwardCompleted();
         return inputGradient;
     }
 

@@ -8,8 +8,8 @@ namespace BatchNormSharp;
 /// It is itself an <see cref="ILayer"/>, so containers nest.
 /// </summary>
 /// <remarks>
-/// <para>The mode given to <see cref="Forward"/> reaches every layer, nested containers included: there is no hidden
-/// <c>train()</c>/<c>eval()</c> flag to forget.</para>
+/// <para>The mode given to <see cref="Forward"/> reaches every layer, nested containers included, and so does a mode
+/// set through <see cref="Mode"/> (or <see cref="LayerExtensions.Train"/> / <see cref="LayerExtensions.Eval"/>).</para>
 /// <para>Children are named by their index, as in PyTorch, so the state-dict names of
 /// <c>new Sequential(new Dense(4, 10, seed), new BatchNorm(10))</c> are <c>0.weight</c>, <c>0.bias</c>,
 /// <c>1.weight</c>, <c>1.bias</c>, <c>1.running_mean</c>, <c>1.running_var</c> and <c>1.num_batches_tracked</c>
@@ -24,7 +24,7 @@ public sealed class Sequential : ILayer
     private readonly Parameter[] _parameters;
     private readonly StateBuffer[] _buffers;
     private int _checkedInputFeatures = -1;
-    private bool _hasForward;
+    private readonly ModeState _modeState = new();
 
     /// <summary>Creates a container that applies <paramref name="layers"/> in order.</summary>
     /// <param name="layers">The layers, first to last. Each layer instance may appear once in the whole model.</param>
@@ -51,6 +51,21 @@ public sealed class Sequential : ILayer
     /// <summary>The layers, in forward order.</summary>
     public IReadOnlyList<ILayer> Layers => _layers;
 
+    /// <summary>The container's mode. Setting it sets every child's mode, nested containers included.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="ForwardMode"/>.</exception>
+    public ForwardMode Mode
+    {
+        get => _modeState.Mode;
+        set
+        {
+            _modeState.Mode = value;
+            foreach (var layer in _layers)
+            {
+                layer.Mode = value;
+            }
+        }
+    }
+
     /// <summary>Every child's parameters, in forward order (the order of <see cref="NamedStateExtensions.NamedParameters"/>).</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
@@ -68,19 +83,16 @@ public sealed class Sequential : ILayer
     public Tensor Forward(Tensor input, ForwardMode mode)
     {
         Guard.Batch(input, nameof(Sequential), nameof(input));
-        if (!Enum.IsDefined(mode))
-        {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Unknown forward mode {mode}.");
-        }
+        ModeState.Validate(mode, nameof(mode));
         CheckBeforeRunning(input, mode);
 
-        _hasForward = false;
+        _modeState.BackwardCompleted(); // a child that fails half-way must not leave an old forward pass to go back through
         var output = input;
         foreach (var layer in _layers)
         {
             output = layer.Forward(output, mode);
         }
-        _hasForward = true;
+        _modeState.ForwardCompleted(mode);
         return output;
     }
 
@@ -91,17 +103,15 @@ public sealed class Sequential : ILayer
     /// <exception cref="ArgumentException">The gradient's shape differs from the last output's.</exception>
     public Tensor Backward(Tensor outputGradient)
     {
-        if (!_hasForward)
-        {
-            throw Guard.NoForward(nameof(Sequential));
-        }
+        // Checked here, before any child accumulates a gradient, so that a refused backward pass changes nothing.
+        _modeState.RequireBackwardAllowed(nameof(Sequential));
         ArgumentNullException.ThrowIfNull(outputGradient);
         var gradient = outputGradient;
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
             gradient = _layers[i].Backward(gradient);
         }
-        _hasForward = false;
+        _modeState.BackwardCompleted();
         return gradient;
     }
 

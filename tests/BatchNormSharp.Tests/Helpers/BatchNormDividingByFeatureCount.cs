@@ -10,6 +10,8 @@ internal sealed class BatchNormDividingByFeatureCount(double eps = 1e-5) : ILaye
     private Tensor? _xhat;
     private double[] _invStd = [];
 
+    public ForwardMode Mode { get; set; }
+
     public IReadOnlyList<Parameter> Parameters { get; } = [];
 
     public IReadOnlyList<StateBuffer> Buffers { get; } = [];

@@ -6,6 +6,12 @@ namespace BatchNormSharp.Tests;
 /// </summary>
 internal sealed class DenseDoublingBiasGradient(Dense inner) : ILayer
 {
+    public ForwardMode Mode
+    {
+        get => inner.Mode;
+        set => inner.Mode = value;
+    }
+
     public IReadOnlyList<Parameter> Parameters => inner.Parameters;
 
     public IReadOnlyList<StateBuffer> Buffers => inner.Buffers;

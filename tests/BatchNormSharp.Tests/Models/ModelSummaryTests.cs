@@ -75,6 +75,8 @@ public class ModelSummaryTests
         public IReadOnlyList<Parameter> Parameters => [];
         public IReadOnlyList<StateBuffer> Buffers => [];
 
+        public ForwardMode Mode { get; set; }
+
         public Tensor Forward(Tensor input, ForwardMode mode)
         {
             int rows = input.Shape[0], width = input.Shape[1];
