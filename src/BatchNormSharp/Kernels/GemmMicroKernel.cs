@@ -45,15 +45,37 @@ internal static class GemmMicroKernel
 
         ref double tile = ref MemoryMarshal.GetReference(edgeTile);
         Multiply(width, kc, ref packedA, ref packedB, ref tile, tileColumns, overwrite: true);
+        MergeTile(ref tile, tileColumns, ref c, ldc, rows, columns, overwrite);
+    }
+
+    /// <summary>
+    /// Writes the valid <paramref name="rows"/> × <paramref name="columns"/> part of a computed tile into C:
+    /// <c>C = tile</c> when <paramref name="overwrite"/>, else <c>C += tile</c> — the same single rounding as a full
+    /// tile written in place.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MergeTile(
+        ref double tile, int tileStride, ref double c, int ldc, int rows, int columns, bool overwrite)
+    {
         for (int i = 0; i < rows; i++)
         {
-            ref double source = ref Unsafe.Add(ref tile, i * tileColumns);
+            ref double source = ref Unsafe.Add(ref tile, i * tileStride);
             ref double destination = ref Unsafe.Add(ref c, i * ldc);
-            for (int j = 0; j < columns; j++)
+            int j = 0;
+            for (; j <= columns - Vector256<double>.Count; j += Vector256<double>.Count)
+            {
+                var value = Vector256.LoadUnsafe(ref source, (nuint)j);
+                if (!overwrite)
+                {
+                    value += Vector256.LoadUnsafe(ref destination, (nuint)j);
+                }
+                value.StoreUnsafe(ref destination, (nuint)j);
+            }
+            for (; j < columns; j++)
             {
                 Unsafe.Add(ref destination, j) = overwrite
                     ? Unsafe.Add(ref source, j)
-                    : Unsafe.Add(ref destination, j) + Unsafe.Add(ref source, j);
+                    : Unsafe.Add(ref source, j) + Unsafe.Add(ref destination, j);
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace BatchNormSharp.Kernels;
 
@@ -95,38 +96,97 @@ internal static class GemmPacking
             {
                 Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j);
             }
-            for (; j < panelWidth; j++)
-            {
-                Unsafe.Add(ref to, j) = 0;
-            }
+            ZeroPadding(ref to, lines, panelWidth);
         }
     }
 
     /// <summary>
     /// The lines are strided: read each line along its depth (sequential when the depth stride is 1) and scatter
-    /// it into its lane of the panel, which stays in L1 while it is filled.
+    /// it into its lane of the panel, which stays in L1 while it is filled. Four lines of contiguous depth go
+    /// through 4 × 4 register transposes, four times fewer memory operations than element by element.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(
         ref double source, int lineStride, int depthStride, int lines, int depth, int panelWidth, ref double panel)
     {
-        for (int line = 0; line < panelWidth; line++)
+        int line = 0;
+        if (depthStride == 1 && Avx.IsSupported)
         {
-            ref double to = ref Unsafe.Add(ref panel, line);
-            if (line >= lines)
+            for (; line <= lines - 4; line += 4)
             {
-                for (int p = 0; p < depth; p++)
-                {
-                    Unsafe.Add(ref to, (nint)p * panelWidth) = 0;
-                }
-                continue;
+                Transpose4Lines(ref Unsafe.Add(ref source, (nint)line * lineStride), lineStride, depth, panelWidth,
+                    ref Unsafe.Add(ref panel, line));
             }
-
+        }
+        for (; line < lines; line++)
+        {
             ref double from = ref Unsafe.Add(ref source, (nint)line * lineStride);
+            ref double to = ref Unsafe.Add(ref panel, line);
             for (int p = 0; p < depth; p++)
             {
                 Unsafe.Add(ref to, (nint)p * panelWidth) = Unsafe.Add(ref from, (nint)p * depthStride);
             }
+        }
+        if (lines < panelWidth)
+        {
+            for (int p = 0; p < depth; p++)
+            {
+                ZeroPadding(ref Unsafe.Add(ref panel, (nint)p * panelWidth), lines, panelWidth);
+            }
+        }
+    }
+
+    /// <summary>Four lines with contiguous depth, <c>to[p · panelWidth + r] = line r[p]</c> for r = 0 … 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4Lines(ref double from, int lineStride, int depth, int panelWidth, ref double to)
+    {
+        ref double line0 = ref from;
+        ref double line1 = ref Unsafe.Add(ref from, lineStride);
+        ref double line2 = ref Unsafe.Add(ref from, 2 * (nint)lineStride);
+        ref double line3 = ref Unsafe.Add(ref from, 3 * (nint)lineStride);
+        int p = 0;
+        for (; p <= depth - 4; p += 4)
+        {
+            var r0 = Vector256.LoadUnsafe(ref line0, (nuint)p);
+            var r1 = Vector256.LoadUnsafe(ref line1, (nuint)p);
+            var r2 = Vector256.LoadUnsafe(ref line2, (nuint)p);
+            var r3 = Vector256.LoadUnsafe(ref line3, (nuint)p);
+            var even01 = Avx.UnpackLow(r0, r1);   // r0[0] r1[0] r0[2] r1[2]
+            var odd01 = Avx.UnpackHigh(r0, r1);   // r0[1] r1[1] r0[3] r1[3]
+            var even23 = Avx.UnpackLow(r2, r3);
+            var odd23 = Avx.UnpackHigh(r2, r3);
+            ref double row = ref Unsafe.Add(ref to, (nint)p * panelWidth);
+            Avx.Permute2x128(even01, even23, 0x20).StoreUnsafe(ref row);
+            Avx.Permute2x128(odd01, odd23, 0x20).StoreUnsafe(ref Unsafe.Add(ref row, panelWidth));
+            Avx.Permute2x128(even01, even23, 0x31).StoreUnsafe(ref Unsafe.Add(ref row, 2 * (nint)panelWidth));
+            Avx.Permute2x128(odd01, odd23, 0x31).StoreUnsafe(ref Unsafe.Add(ref row, 3 * (nint)panelWidth));
+        }
+        for (; p < depth; p++)
+        {
+            ref double row = ref Unsafe.Add(ref to, (nint)p * panelWidth);
+            row = Unsafe.Add(ref line0, p);
+            Unsafe.Add(ref row, 1) = Unsafe.Add(ref line1, p);
+            Unsafe.Add(ref row, 2) = Unsafe.Add(ref line2, p);
+            Unsafe.Add(ref row, 3) = Unsafe.Add(ref line3, p);
+        }
+    }
+
+    /// <summary>Zeroes <c>row[from .. width)</c>: the lanes of a partial panel beyond the last line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ZeroPadding(ref double row, int from, int width)
+    {
+        int j = from;
+        for (; j < width && j % Vector256<double>.Count != 0; j++)
+        {
+            Unsafe.Add(ref row, j) = 0;
+        }
+        for (; j <= width - Vector256<double>.Count; j += Vector256<double>.Count)
+        {
+            Vector256<double>.Zero.StoreUnsafe(ref row, (nuint)j);
+        }
+        for (; j < width; j++)
+        {
+            Unsafe.Add(ref row, j) = 0;
         }
     }
 }
