@@ -14,6 +14,8 @@ namespace BatchNormSharp.Kernels;
 /// also makes the four transpose combinations equally fast.</item>
 /// <item><see cref="GemmMicroKernel512"/> / <see cref="GemmMicroKernel256"/>: a register tile of C (12 × 16 with
 /// AVX-512, 6 × 8 with AVX2) updated by fused multiply-adds; <see cref="GemmMicroKernel"/> handles the edges.</item>
+/// <item><see cref="GemmSmall"/> / <see cref="GemmSmallKernel"/>: small or narrow products (a small layer, 10 class
+/// scores) skip blocking and the packing of A, whose cost they would not repay.</item>
 /// <item><see cref="GemmParallel"/>: products above <see cref="ParallelThresholdBytes"/> are split between the
 /// cores; <see cref="GemmWorkspace"/>: pooled per-thread scratch memory, so that a call allocates nothing.</item>
 /// </list>
@@ -94,13 +96,17 @@ internal static class Gemm
 
         var problem = new GemmProblem(m, n, k, transposeA, transposeB, accumulate, width);
         int parts = DegreeOfParallelism(problem, maxDegreeOfParallelism);
-        if (parts == 1)
+        if (parts > 1)
         {
-            GemmBlocking.MultiplyRegion(problem, a, b, c, 0, m, 0, n);
+            GemmParallel.Multiply(problem, a, b, c, parts);
+        }
+        else if (GemmSmall.Handles(problem))
+        {
+            GemmSmall.Multiply(problem, a, b, c);
         }
         else
         {
-            GemmParallel.Multiply(problem, a, b, c, parts);
+            GemmBlocking.MultiplyRegion(problem, a, b, c, 0, m, 0, n);
         }
     }
 

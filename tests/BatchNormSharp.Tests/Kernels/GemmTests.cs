@@ -136,6 +136,28 @@ public class GemmTests
     }
 
     [Theory]
+    [InlineData(7, 5, 3, false, false, false)]
+    [InlineData(33, 10, 300, true, false, true)]
+    [InlineData(130, 31, 600, false, true, false)]
+    [InlineData(45, 67, 9, true, true, true)]
+    public void Multiply_SmallPathOrBlockedPath_BitIdentical(
+        int m, int n, int k, bool transposeA, bool transposeB, bool accumulate)
+    {
+        // The path is chosen by shape; both must round every element the same way, so that the choice is invisible.
+        var random = new Random(19);
+        double[] a = RandomValues(random, m * k);
+        double[] b = RandomValues(random, k * n);
+        double[] small = RandomValues(random, m * n);
+        double[] blocked = (double[])small.Clone();
+        var problem = new GemmProblem(m, n, k, transposeA, transposeB, accumulate, GemmMicroKernel.Preferred);
+
+        GemmSmall.Multiply(problem, a, b, small);
+        GemmBlocking.MultiplyRegion(problem, a, b, blocked, 0, m, 0, n);
+
+        AssertBitIdentical(small, blocked);
+    }
+
+    [Theory]
     [InlineData(false, false)]
     [InlineData(true, true)]
     public void Multiply_NotAccumulating_IgnoresWhatWasInC(bool transposeA, bool transposeB)
