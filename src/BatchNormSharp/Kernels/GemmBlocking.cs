@@ -43,19 +43,29 @@ internal static class GemmBlocking
     /// </summary>
     public static int DepthBlock(int k)
     {
+        if (k <= MaxDepthBlock)
+        {
+            return Math.Max(k, 1);
+        }
         int blocks = (k + MaxDepthBlock - 1) / MaxDepthBlock;
         return (k + blocks - 1) / blocks;
     }
 
     /// <summary>
     /// Computes rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) × columns
-    /// [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of C for <paramref name="problem"/>.
+    /// [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of C for <paramref name="problem"/>, whose k is
+    /// at least 1 (<see cref="Gemm"/> handles k = 0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyRegion(
         in GemmProblem problem, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c,
         int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
+        if (rowStart >= rowEnd || columnStart >= columnEnd || problem.K == 0)
+        {
+            return; // nothing to compute, and a zero block size would never advance the loops below
+        }
+
         int tileRows = GemmMicroKernel.TileRows(problem.Width);
         int tileColumns = GemmMicroKernel.TileColumns(problem.Width);
         int depthBlock = DepthBlock(problem.K);
