@@ -18,7 +18,6 @@ namespace BatchNormSharp.Kernels;
 /// </remarks>
 internal static unsafe class GemmParallel
 {
-    private static readonly Lock s_startLock = new();
     private static readonly ManualResetEventSlim s_done = new(initialState: false);
     private static Helper[] s_helpers = [];
     private static int s_busy;
@@ -117,22 +116,20 @@ internal static unsafe class GemmParallel
         ? (problem.N + GemmMicroKernel.TileColumns(problem.Width) - 1) / GemmMicroKernel.TileColumns(problem.Width)
         : (problem.M + GemmMicroKernel.TileRows(problem.Width) - 1) / GemmMicroKernel.TileRows(problem.Width);
 
+    /// <summary>Starts helper threads up to <paramref name="count"/>; only the owner of the helpers calls this.</summary>
     private static void EnsureHelpers(int count)
     {
         if (s_helpers.Length >= count)
         {
             return;
         }
-        lock (s_startLock)
+        var helpers = new Helper[count];
+        s_helpers.CopyTo(helpers, 0);
+        for (int i = s_helpers.Length; i < count; i++)
         {
-            var helpers = new Helper[count];
-            s_helpers.CopyTo(helpers, 0);
-            for (int i = s_helpers.Length; i < count; i++)
-            {
-                helpers[i] = new Helper(i + 1);
-            }
-            s_helpers = helpers;
+            helpers[i] = new Helper(i + 1);
         }
+        s_helpers = helpers;
     }
 
     private static void RunHelperPart(int part)
