@@ -10,7 +10,7 @@ namespace BatchNormSharp.Kernels;
 /// <para>C is cut into fixed slices of whole register tiles along its longer side; each thread packs its own panels
 /// and writes only its own slice. Every element is computed by the same FMA sequence whichever thread owns it (see
 /// <see cref="GemmBlocking"/>), so the product is bit-identical for any number of threads.</para>
-/// <para>The helpers are dedicated background threads started on first use and parked on an event between
+/// <para>The helpers are dedicated background threads started on first use and parked on a semaphore between
 /// products: a thread-pool loop (<c>Parallel.For</c>) allocates its loop state on every call, and a training step
 /// must allocate nothing. The caller's spans cannot travel to another thread, so they are pinned for the duration
 /// of the product and handed over as pointers. One product owns the helpers at a time; a caller that finds them
@@ -18,7 +18,9 @@ namespace BatchNormSharp.Kernels;
 /// </remarks>
 internal static unsafe class GemmParallel
 {
-    private static readonly ManualResetEventSlim s_done = new(initialState: false);
+    // Semaphores rather than ManualResetEventSlim: that creates its lock object on its first blocking wait, an
+    // allocation that would surface in some later training step.
+    private static readonly SemaphoreSlim s_done = new(initialCount: 0);
     private static Helper[] s_helpers = [];
     private static int s_busy;
     private static int s_pending;
@@ -61,7 +63,6 @@ internal static unsafe class GemmParallel
                 s_parts = parts;
                 s_failure = null;
                 s_pending = parts - 1;
-                s_done.Reset();
                 for (int helper = 0; helper < parts - 1; helper++)
                 {
                     s_helpers[helper].Start(part: helper + 1);
@@ -151,16 +152,16 @@ internal static unsafe class GemmParallel
         {
             if (Interlocked.Decrement(ref s_pending) == 0)
             {
-                s_done.Set();
+                s_done.Release();
             }
         }
     }
 
     /// <summary>A parked background thread that computes one slice each time it is started.</summary>
-    [SuppressMessage("Design", "CA1001", Justification = "A helper and its event live as long as the process.")]
+    [SuppressMessage("Design", "CA1001", Justification = "A helper and its semaphore live as long as the process.")]
     private sealed class Helper
     {
-        private readonly ManualResetEventSlim _start = new(initialState: false);
+        private readonly SemaphoreSlim _start = new(initialCount: 0);
         private int _part;
 
         public Helper(int index)
@@ -176,7 +177,7 @@ internal static unsafe class GemmParallel
         public void Start(int part)
         {
             _part = part;
-            _start.Set();
+            _start.Release();
         }
 
         private void Run()
@@ -184,7 +185,6 @@ internal static unsafe class GemmParallel
             while (true)
             {
                 _start.Wait();
-                _start.Reset();
                 RunHelperPart(_part);
             }
         }
