@@ -1,0 +1,134 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace BatchNormSharp.Kernels;
+
+/// <summary>
+/// The cache-blocked loops of <see cref="Gemm"/> around the register tile (the five loops of the BLIS/Goto
+/// algorithm), for one rectangle of C.
+/// </summary>
+/// <remarks>
+/// <code>
+/// for each column block jc of C (ColumnBlock wide)          packed B block: kc × nc, lives in L3
+///   for each k block pc (kc deep, see <see cref="DepthBlock"/>)
+///     pack op(B)[pc, jc] into panels of tile width
+///     for each row block ic of C (RowBlock tall)             packed A block: mc × kc, lives in L2
+///       pack op(A)[ic, pc] into panels of tile height
+///       for each B panel jr                                  one B panel: kc × 16, stays in L1
+///         for each A panel ir                                streamed from L2
+///           C[ic+ir, jc+jr] (+)= A panel · B panel           the register tile, 12 × 16
+/// </code>
+/// Every element of C is therefore the sum, in k-block order, of per-block FMA chains in p order; the k blocks
+/// depend only on k. So the result does not depend on which rectangle of C a thread computes, nor on the tile
+/// width: splitting C between threads gives bit-identical products.
+/// </remarks>
+internal static class GemmBlocking
+{
+    /// <summary>
+    /// The deepest k block: a 256-deep B panel of 16 columns is 32 KB, two thirds of the 48 KB L1, leaving room for
+    /// the A panel streaming through.
+    /// </summary>
+    public const int MaxDepthBlock = 256;
+
+    /// <summary>Rows of C per packed A block: 240 × 256 doubles is 480 KB, half of the 1 MB L2.</summary>
+    private const int RowBlock = 240;
+
+    /// <summary>Columns of C per packed B block: 256 × 2048 doubles is 4 MB, an eighth of the 32 MB L3.</summary>
+    private const int ColumnBlock = 2048;
+
+    /// <summary>
+    /// The depth of every k block but the last, which may be shorter: k is cut into equal blocks of at most
+    /// <see cref="MaxDepthBlock"/>, so that no block is a short remainder (784 = 4 × 196, not 3 × 256 + 16).
+    /// Depends on k alone, which keeps the summation order of each element fixed.
+    /// </summary>
+    public static int DepthBlock(int k)
+    {
+        if (k <= MaxDepthBlock)
+        {
+            return Math.Max(k, 1);
+        }
+        int blocks = (k + MaxDepthBlock - 1) / MaxDepthBlock;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /// <summary>
+    /// Computes rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) × columns
+    /// [<paramref name="columnStart"/>, <paramref name="columnEnd"/>) of C for <paramref name="problem"/>, whose k is
+    /// at least 1 (<see cref="Gemm"/> handles k = 0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyRegion(
+        in GemmProblem problem, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c,
+        int rowStart, int rowEnd, int columnStart, int columnEnd)
+    {
+        if (rowStart >= rowEnd || columnStart >= columnEnd || problem.K == 0)
+        {
+            return; // nothing to compute, and a zero block size would never advance the loops below
+        }
+
+        int tileRows = GemmMicroKernel.TileRows(problem.Width);
+        int tileColumns = GemmMicroKernel.TileColumns(problem.Width);
+        int depthBlock = DepthBlock(problem.K);
+        int rowBlock = Math.Min(RowBlock, rowEnd - rowStart);
+        int columnBlock = Math.Min(ColumnBlock, columnEnd - columnStart);
+
+        // One rented span holds the packed B block, the packed A block and the edge tile, each cache-line aligned.
+        int packedBLength = GemmWorkspace.RoundUpToAlignment(depthBlock * RoundUp(columnBlock, tileColumns));
+        int packedALength = GemmWorkspace.RoundUpToAlignment(depthBlock * RoundUp(rowBlock, tileRows));
+        Span<double> workspace = GemmWorkspace.Rent(packedBLength + packedALength + (tileRows * tileColumns));
+        Span<double> packedB = workspace[..packedBLength];
+        Span<double> packedA = workspace.Slice(packedBLength, packedALength);
+        Span<double> edgeTile = workspace[(packedBLength + packedALength)..];
+
+        for (int jc = columnStart; jc < columnEnd; jc += columnBlock)
+        {
+            int nc = Math.Min(columnBlock, columnEnd - jc);
+            for (int pc = 0; pc < problem.K; pc += depthBlock)
+            {
+                int kc = Math.Min(depthBlock, problem.K - pc);
+                bool overwrite = !problem.Accumulate && pc == 0;
+                GemmPacking.PackB(b, problem.TransposeB, problem.N, problem.K, pc, kc, jc, nc, tileColumns, packedB);
+                for (int ic = rowStart; ic < rowEnd; ic += rowBlock)
+                {
+                    int mc = Math.Min(rowBlock, rowEnd - ic);
+                    GemmPacking.PackA(a, problem.TransposeA, problem.M, problem.K, ic, mc, pc, kc, tileRows, packedA);
+                    MultiplyPackedBlocks(problem, kc, mc, nc, packedA, packedB, c.Slice((ic * problem.N) + jc),
+                        overwrite, edgeTile);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The two innermost loops (the macro-kernel): every tile of an <paramref name="mc"/> × <paramref name="nc"/>
+    /// block of C from a packed A block and a packed B block. B panels outside, so each one is reused from L1 by all
+    /// the A panels.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyPackedBlocks(
+        in GemmProblem problem, int kc, int mc, int nc, Span<double> packedA, Span<double> packedB,
+        Span<double> c, bool overwrite, Span<double> edgeTile)
+    {
+        int tileRows = GemmMicroKernel.TileRows(problem.Width);
+        int tileColumns = GemmMicroKernel.TileColumns(problem.Width);
+        int ldc = problem.N;
+        ref double packedA0 = ref MemoryMarshal.GetReference(packedA);
+        ref double packedB0 = ref MemoryMarshal.GetReference(packedB);
+        ref double c0 = ref MemoryMarshal.GetReference(c);
+        for (int jr = 0; jr < nc; jr += tileColumns)
+        {
+            int columns = Math.Min(tileColumns, nc - jr);
+            ref double panelB = ref Unsafe.Add(ref packedB0, jr * kc);
+            for (int ir = 0; ir < mc; ir += tileRows)
+            {
+                int rows = Math.Min(tileRows, mc - ir);
+                GemmMicroKernel.MultiplyTile(problem.Width, kc,
+                    ref Unsafe.Add(ref packedA0, ir * kc), ref panelB,
+                    ref Unsafe.Add(ref c0, (ir * ldc) + jr), ldc,
+                    rows, columns, overwrite, edgeTile);
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}
