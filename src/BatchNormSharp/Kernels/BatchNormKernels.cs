@@ -68,16 +68,10 @@ internal static class BatchNormKernels
             ReadOnlySpan<double> x = X.Span;
             Span<double> mean = Mean.Span, sumSq = SumSquaredDeviations.Span, invStd = InvStd.Span;
             BatchNormTiles.ColumnSums(x, Rows, Columns, firstColumn, endColumn, mean);
-            for (int j = firstColumn; j < endColumn; j++)
-            {
-                mean[j] /= Rows;
-            }
+            BatchNormTiles.DivideInPlace(mean[firstColumn..endColumn], Rows);
             BatchNormTiles.ColumnSquaredDeviations(x, Rows, Columns, firstColumn, endColumn, mean, sumSq);
-            for (int j = firstColumn; j < endColumn; j++)
-            {
-                double biasedVariance = sumSq[j] / Rows;
-                invStd[j] = 1.0 / Math.Sqrt(biasedVariance + Eps);
-            }
+            BatchNormTiles.InverseStandardDeviations(sumSq[firstColumn..endColumn], Rows, Eps,
+                invStd[firstColumn..endColumn]);
         }
     }
 

@@ -37,8 +37,16 @@ internal static class BatchNormTiles
     /// <summary><c>sum[j] = Σ_i x[i, j]</c> for <c>j ∈ [first, end)</c>, summed in row order.</summary>
     public static void ColumnSums(ReadOnlySpan<double> x, int rows, int columns, int first, int end, Span<double> sum)
     {
-        CheckRange(x.Length, rows, columns, first, end, sum.Length);
         sum[first..end].Clear();
+        AddColumnSums(x, rows, columns, first, end, sum);
+    }
+
+    /// <summary>
+    /// <c>sum[j] += x[0, j] + x[1, j] + …</c> for <c>j ∈ [first, end)</c>, added one row at a time, in row order.
+    /// </summary>
+    public static void AddColumnSums(ReadOnlySpan<double> x, int rows, int columns, int first, int end, Span<double> sum)
+    {
+        CheckRange(x.Length, rows, columns, first, end, sum.Length);
         ref double s = ref MemoryMarshal.GetReference(sum);
         for (int top = 0; top < rows; top += RowsPerTile)
         {
@@ -207,6 +215,45 @@ internal static class BatchNormTiles
                 InputGradientColumn(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j,
                     ref Unsafe.Add(ref dxRow, j));
             }
+        }
+    }
+
+    /// <summary><c>values[j] /= divisor</c>: a column sum into a mean (a division, as PyTorch does, not a product
+    /// with the reciprocal).</summary>
+    public static void DivideInPlace(Span<double> values, int divisor)
+    {
+        ref double v = ref MemoryMarshal.GetReference(values);
+        var d = Vector512.Create((double)divisor);
+        int j = 0;
+        for (; j <= values.Length - Lanes; j += Lanes)
+        {
+            (Load(ref v, j) / d).StoreUnsafe(ref v, (nuint)j);
+        }
+        for (; j < values.Length; j++)
+        {
+            Unsafe.Add(ref v, j) /= divisor;
+        }
+    }
+
+    /// <summary>
+    /// <c>invStd[j] = 1 / √(sumSq[j] / rows + eps)</c>: the biased variance (divided by N), as used to normalise in
+    /// training, with ε inside the root. Square roots and divisions are correctly rounded, so the vector lanes and the
+    /// scalar tail agree.
+    /// </summary>
+    public static void InverseStandardDeviations(ReadOnlySpan<double> sumSq, int rows, double eps, Span<double> invStd)
+    {
+        ref double s = ref MemoryMarshal.GetReference(sumSq);
+        ref double r = ref MemoryMarshal.GetReference(invStd);
+        var n = Vector512.Create((double)rows);
+        var e = Vector512.Create(eps);
+        int j = 0;
+        for (; j <= sumSq.Length - Lanes; j += Lanes)
+        {
+            (Vector512<double>.One / Vector512.Sqrt((Load(ref s, j) / n) + e)).StoreUnsafe(ref r, (nuint)j);
+        }
+        for (; j < sumSq.Length; j++)
+        {
+            Unsafe.Add(ref r, j) = 1.0 / Math.Sqrt((Unsafe.Add(ref s, j) / rows) + eps);
         }
     }
 
