@@ -11,7 +11,8 @@ namespace BatchNormSharp.Kernels;
 /// ranges across threads.
 /// </summary>
 /// <remarks>
-/// <para><b>Tiles.</b> Each pass sweeps the batch in tiles of <see cref="RowsPerTile"/> rows ×
+/// <para><b>Tiles.</b> Each pass sweeps the batch in tiles of <see cref="RowsPerTile"/> rows (more when the batch is
+/// narrow) ×
 /// <see cref="TileWidth"/> columns (four 512-bit vectors). A tile keeps its per-column accumulators and constants in
 /// registers while it walks down its rows, so memory sees only the batch itself, and the sweep still moves through
 /// memory row by row, which is what the hardware prefetchers follow. Columns left over after the last full tile go
@@ -29,10 +30,20 @@ internal static class BatchNormTiles
     public const int TileWidth = 4 * Lanes;
 
     /// <summary>
-    /// Rows per tile. Few enough that a tile's rows stream from memory side by side; enough to pay for loading and
-    /// storing the accumulators once per tile (measured best at 8 on an AVX-512 Zen core).
+    /// Rows per tile of a wide batch. Few enough that a tile's rows stream from memory side by side; enough to pay for
+    /// loading and storing the accumulators once per tile (measured best at 8 on an AVX-512 Zen core).
     /// </summary>
     public const int RowsPerTile = 8;
+
+    /// <summary>Elements per tile row band below which narrow batches take taller tiles.</summary>
+    private const int ElementsPerBand = 8 * 256;
+
+    /// <summary>
+    /// Rows per tile for a batch of <paramref name="columns"/> columns: <see cref="RowsPerTile"/> for wide batches,
+    /// more for narrow ones (whose rows sit close together), so that a small batch is not cut into many short tiles
+    /// that each reload their accumulators. Only the grouping changes, never the order of the additions.
+    /// </summary>
+    private static int TileRows(int columns) => Math.Max(RowsPerTile, ElementsPerBand / Math.Max(1, columns));
 
     /// <summary><c>sum[j] = Σ_i x[i, j]</c> for <c>j ∈ [first, end)</c>, summed in row order.</summary>
     public static void ColumnSums(ReadOnlySpan<double> x, int rows, int columns, int first, int end, Span<double> sum)
@@ -48,9 +59,10 @@ internal static class BatchNormTiles
     {
         CheckRange(x.Length, rows, columns, first, end, sum.Length);
         ref double s = ref MemoryMarshal.GetReference(sum);
-        for (int top = 0; top < rows; top += RowsPerTile)
+        int tileRows = TileRows(columns);
+        for (int top = 0; top < rows; top += tileRows)
         {
-            int height = Math.Min(RowsPerTile, rows - top);
+            int height = Math.Min(tileRows, rows - top);
             ref double row = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), top * columns);
             int j = first;
             for (; j <= end - TileWidth; j += TileWidth)
@@ -80,9 +92,10 @@ internal static class BatchNormTiles
         sumSq[first..end].Clear();
         ref double m = ref MemoryMarshal.GetReference(mean);
         ref double s = ref MemoryMarshal.GetReference(sumSq);
-        for (int top = 0; top < rows; top += RowsPerTile)
+        int tileRows = TileRows(columns);
+        for (int top = 0; top < rows; top += tileRows)
         {
-            int height = Math.Min(RowsPerTile, rows - top);
+            int height = Math.Min(tileRows, rows - top);
             ref double row = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), top * columns);
             int j = first;
             for (; j <= end - TileWidth; j += TileWidth)
@@ -118,9 +131,10 @@ internal static class BatchNormTiles
         var c = new NormalizeConstants(
             ref MemoryMarshal.GetReference(mean), ref MemoryMarshal.GetReference(invStd),
             ref MemoryMarshal.GetReference(gamma), ref MemoryMarshal.GetReference(beta));
-        for (int top = 0; top < rows; top += RowsPerTile)
+        int tileRows = TileRows(columns);
+        for (int top = 0; top < rows; top += tileRows)
         {
-            int height = Math.Min(RowsPerTile, rows - top);
+            int height = Math.Min(tileRows, rows - top);
             ref double xRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), top * columns);
             ref double yRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), top * columns);
             int j = first;
@@ -155,9 +169,10 @@ internal static class BatchNormTiles
         var c = new GradientSumTargets(
             ref MemoryMarshal.GetReference(mean), ref MemoryMarshal.GetReference(invStd),
             ref MemoryMarshal.GetReference(sumDy), ref MemoryMarshal.GetReference(sumDyXhat));
-        for (int top = 0; top < rows; top += RowsPerTile)
+        int tileRows = TileRows(columns);
+        for (int top = 0; top < rows; top += tileRows)
         {
-            int height = Math.Min(RowsPerTile, rows - top);
+            int height = Math.Min(tileRows, rows - top);
             ref double dyRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), top * columns);
             ref double xRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), top * columns);
             int j = first;
@@ -193,9 +208,10 @@ internal static class BatchNormTiles
             ref MemoryMarshal.GetReference(mean), ref MemoryMarshal.GetReference(invStd),
             ref MemoryMarshal.GetReference(scale), ref MemoryMarshal.GetReference(meanDy),
             ref MemoryMarshal.GetReference(meanDyXhat));
-        for (int top = 0; top < rows; top += RowsPerTile)
+        int tileRows = TileRows(columns);
+        for (int top = 0; top < rows; top += tileRows)
         {
-            int height = Math.Min(RowsPerTile, rows - top);
+            int height = Math.Min(tileRows, rows - top);
             ref double dyRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), top * columns);
             ref double xRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), top * columns);
             ref double dxRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), top * columns);
