@@ -191,6 +191,9 @@ public sealed class Tensor
     /// <returns>A read-only span of <see cref="Length"/> elements.</returns>
     public ReadOnlySpan<double> AsReadOnlySpan() => _values;
 
+    /// <summary>The values, row-major, as memory over the tensor's own storage (no copy): what kernels hand to threads.</summary>
+    internal Memory<double> AsMemory() => _values;
+
     /// <summary>One row of a rank-2 tensor as a writable span (no copy).</summary>
     /// <param name="row">The zero-based row index.</param>
     /// <returns>A span of <c>Shape[1]</c> elements.</returns>

@@ -1,7 +1,16 @@
+using BatchNormSharp.Benchmarks.Comparison;
 using BenchmarkDotNet.Running;
 
-// Runs the benchmarks named on the command line, e.g. `dotnet run -c Release -- --filter '*Gemm*'`.
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// `--compare` prints the library's figures for tools/bench/compare-with-pytorch.sh (a quick median-of-samples run);
+// anything else goes to BenchmarkDotNet, e.g. `dotnet run -c Release -- --filter '*BatchNorm*'`.
+if (args is ["--compare"])
+{
+    ComparisonRunner.Run(Console.Out);
+}
+else
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
 
 /// <summary>Entry point of the benchmark suite.</summary>
 public partial class Program;

@@ -1,29 +1,31 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace BatchNormSharp.Kernels;
 
-/// <summary>Element-wise and broadcast kernels over spans, vectorised with <see cref="Vector{T}"/>.</summary>
+/// <summary>
+/// Element-wise and broadcast kernels over spans, vectorised with <see cref="Vector512{T}"/> through references
+/// (no slicing inside loops), with a scalar loop for the elements after the last full vector. A lane does what the
+/// scalar loop does, so results do not depend on where the vectors end.
+/// </summary>
 internal static class Elementwise
 {
-    /// <summary><c>destination[i] += source[i]</c>.</summary>
-    public static void AddInPlace(ReadOnlySpan<double> source, Span<double> destination)
-    {
-        ref double s = ref MemoryMarshal.GetReference(source);
-        ref double d = ref MemoryMarshal.GetReference(destination);
-        int n = source.Length, i = 0;
-        for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
-        {
-            (Vector.LoadUnsafe(ref d, (nuint)i) + Vector.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
-        }
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
-        }
-    }
+    private static int Lanes => Vector512<double>.Count;
 
-    /// <summary><c>destination[i] = source[i] · scale[i]</c> for every row of a row-major <c>[rows, columns]</c> batch.</summary>
+    /// <summary><c>destination[i] += source[i]</c>.</summary>
+    public static void AddInPlace(ReadOnlySpan<double> source, Span<double> destination) =>
+        AddInPlace(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination), source.Length);
+
+    /// <summary>
+    /// Adds every row of a row-major <c>[rows, columns]</c> batch to <paramref name="destination"/>, in row order:
+    /// <c>destination[j] += source[0, j] + source[1, j] + …</c> (a bias gradient). The accumulators stay in registers
+    /// (<see cref="BatchNormTiles.AddColumnSums"/>).
+    /// </summary>
+    public static void AddRowsInPlace(ReadOnlySpan<double> source, int rows, int columns, Span<double> destination) =>
+        BatchNormTiles.AddColumnSums(source, rows, columns, 0, columns, destination);
+
+    /// <summary><c>destination[i, j] = source[i, j] · scale[j]</c> for every row of a row-major <c>[rows, columns]</c> batch.</summary>
     public static void ScaleColumns(
         ReadOnlySpan<double> source, int rows, int columns, ReadOnlySpan<double> scale, Span<double> destination)
     {
@@ -33,9 +35,10 @@ internal static class Elementwise
             ref double s = ref Unsafe.Add(ref MemoryMarshal.GetReference(source), r * columns);
             ref double d = ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), r * columns);
             int j = 0;
-            for (; j <= columns - Vector<double>.Count; j += Vector<double>.Count)
+            for (; j <= columns - Lanes; j += Lanes)
             {
-                (Vector.LoadUnsafe(ref s, (nuint)j) * Vector.LoadUnsafe(ref sc, (nuint)j)).StoreUnsafe(ref d, (nuint)j);
+                (Vector512.LoadUnsafe(ref s, (nuint)j) * Vector512.LoadUnsafe(ref sc, (nuint)j))
+                    .StoreUnsafe(ref d, (nuint)j);
             }
             for (; j < columns; j++)
             {
@@ -44,13 +47,31 @@ internal static class Elementwise
         }
     }
 
+    /// <summary><c>values[i] *= factor</c>.</summary>
+    public static void ScaleInPlace(Span<double> values, double factor)
+    {
+        ref double v = ref MemoryMarshal.GetReference(values);
+        var f = Vector512.Create(factor);
+        int n = values.Length, i = 0;
+        for (; i <= n - Lanes; i += Lanes)
+        {
+            (Vector512.LoadUnsafe(ref v, (nuint)i) * f).StoreUnsafe(ref v, (nuint)i);
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref v, i) *= factor;
+        }
+    }
+
     /// <summary>Adds the vector <paramref name="row"/> to every row of a row-major <c>[rows, row.Length]</c> batch.</summary>
     public static void AddRowToEachRow(ReadOnlySpan<double> row, int rows, Span<double> destination)
     {
         int columns = row.Length;
-        for (int r = 0; r < rows; r++)
+        ref double r = ref MemoryMarshal.GetReference(row);
+        ref double d = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < rows; i++)
         {
-            AddInPlace(row, destination.Slice(r * columns, columns));
+            AddInPlace(ref r, ref Unsafe.Add(ref d, i * columns), columns);
         }
     }
 
@@ -60,13 +81,13 @@ internal static class Elementwise
         ref double xs = ref MemoryMarshal.GetReference(x);
         ref double ys = ref MemoryMarshal.GetReference(y);
         int n = x.Length, i = 0;
-        for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
+        for (; i <= n - Lanes; i += Lanes)
         {
-            Vector.Max(Vector.LoadUnsafe(ref xs, (nuint)i), Vector<double>.Zero).StoreUnsafe(ref ys, (nuint)i);
+            // Max(x, 0) returns x when x is NaN, as Math.Max and PyTorch's relu do.
+            Vector512.Max(Vector512.LoadUnsafe(ref xs, (nuint)i), Vector512<double>.Zero).StoreUnsafe(ref ys, (nuint)i);
         }
         for (; i < n; i++)
         {
-            // Math.Max, like Vector.Max, lets NaN through, as PyTorch's relu does.
             Unsafe.Add(ref ys, i) = Math.Max(Unsafe.Add(ref xs, i), 0.0);
         }
     }
@@ -81,15 +102,29 @@ internal static class Elementwise
         ref double g = ref MemoryMarshal.GetReference(dy);
         ref double d = ref MemoryMarshal.GetReference(dx);
         int n = y.Length, i = 0;
-        for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
+        for (; i <= n - Lanes; i += Lanes)
         {
-            var positive = Vector.GreaterThan(Vector.LoadUnsafe(ref ys, (nuint)i), Vector<double>.Zero);
-            Vector.ConditionalSelect(positive, Vector.LoadUnsafe(ref g, (nuint)i), Vector<double>.Zero)
+            var positive = Vector512.GreaterThan(Vector512.LoadUnsafe(ref ys, (nuint)i), Vector512<double>.Zero);
+            Vector512.ConditionalSelect(positive, Vector512.LoadUnsafe(ref g, (nuint)i), Vector512<double>.Zero)
                 .StoreUnsafe(ref d, (nuint)i);
         }
         for (; i < n; i++)
         {
             Unsafe.Add(ref d, i) = Unsafe.Add(ref ys, i) > 0.0 ? Unsafe.Add(ref g, i) : 0.0;
+        }
+    }
+
+    private static void AddInPlace(ref double source, ref double destination, int length)
+    {
+        int i = 0;
+        for (; i <= length - Lanes; i += Lanes)
+        {
+            (Vector512.LoadUnsafe(ref destination, (nuint)i) + Vector512.LoadUnsafe(ref source, (nuint)i))
+                .StoreUnsafe(ref destination, (nuint)i);
+        }
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref destination, i) += Unsafe.Add(ref source, i);
         }
     }
 }

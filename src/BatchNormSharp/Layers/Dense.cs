@@ -116,10 +116,7 @@ public sealed class Dense : ILayer
         ReadOnlySpan<double> dy = outputGradient.AsReadOnlySpan();
         Gemm.Multiply(InFeatures, OutFeatures, batch, _input.AsReadOnlySpan(), true, dy, false,
             accumulate: true, _weight.Gradient.AsSpan());
-        for (int i = 0; i < batch; i++)
-        {
-            Elementwise.AddInPlace(dy.Slice(i * OutFeatures, OutFeatures), _bias.Gradient.AsSpan());
-        }
+        Elementwise.AddRowsInPlace(dy, batch, OutFeatures, _bias.Gradient.AsSpan());
 
         var inputGradient = Tensor.Reuse(_inputGradient, batch, InFeatures);
         Gemm.Multiply(batch, InFeatures, OutFeatures, dy, false, _weight.Value.AsReadOnlySpan(), true,

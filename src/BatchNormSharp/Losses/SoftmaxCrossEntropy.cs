@@ -17,6 +17,7 @@ public sealed class SoftmaxCrossEntropy
     private Tensor? _probabilities;
     private Tensor? _logitsGradient;
     private int[] _labels = [];
+    private double[] _logSumExp = [];
     private bool _hasForward;
 
     /// <summary>The softmax probabilities of the last <see cref="Forward"/> call, shape <c>[batch, classes]</c>.</summary>
@@ -37,20 +38,19 @@ public sealed class SoftmaxCrossEntropy
         ValidateLabels(labels, rows, classes);
 
         var probabilities = Tensor.Reuse(_probabilities, rows, classes);
-        ReadOnlySpan<double> z = logits.AsReadOnlySpan();
-        Span<double> p = probabilities.AsSpan();
-        double total = 0.0;
-        for (int i = 0; i < rows; i++)
-        {
-            ReadOnlySpan<double> row = z.Slice(i * classes, classes);
-            double logSumExp = Softmax.Row(row, p.Slice(i * classes, classes));
-            total += logSumExp - row[labels[i]];
-        }
-
         if (_labels.Length != rows)
         {
             _labels = new int[rows];
+            _logSumExp = new double[rows];
         }
+        ReadOnlySpan<double> z = logits.AsReadOnlySpan();
+        Softmax.Rows(z, rows, classes, probabilities.AsSpan(), _logSumExp);
+        double total = 0.0;
+        for (int i = 0; i < rows; i++)
+        {
+            total += _logSumExp[i] - z[(i * classes) + labels[i]];
+        }
+
         labels.CopyTo(_labels);
         _probabilities = probabilities;
         _hasForward = true;
@@ -76,11 +76,7 @@ public sealed class SoftmaxCrossEntropy
         {
             g[(i * classes) + _labels[i]] -= 1.0;
         }
-        double inverseRows = 1.0 / rows;
-        for (int k = 0; k < g.Length; k++)
-        {
-            g[k] *= inverseRows;
-        }
+        Elementwise.ScaleInPlace(g, 1.0 / rows);
         _logitsGradient = gradient;
         _hasForward = false;
         return gradient;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BatchNormSharp.Kernels;
 
 namespace BatchNormSharp;
 
@@ -91,17 +92,8 @@ public sealed class SgdMomentum
         }
     }
 
-    private void Update(Span<double> value, ReadOnlySpan<double> gradient, Span<double> velocity)
-    {
-        double lr = _learningRate, mu = Momentum, decay = WeightDecay;
-        for (int k = 0; k < value.Length; k++)
-        {
-            double g = gradient[k] + (decay * value[k]);
-            double v = (mu * velocity[k]) + g;
-            velocity[k] = v;
-            value[k] -= lr * (Nesterov ? g + (mu * v) : v);
-        }
-    }
+    private void Update(Span<double> value, ReadOnlySpan<double> gradient, Span<double> velocity) =>
+        MomentumUpdate.Apply(value, gradient, velocity, _learningRate, Momentum, WeightDecay, Nesterov);
 
     private static void RequireInRange(double value, double min, double max, string name)
     {

@@ -33,6 +33,7 @@ internal sealed class BatchedInference(ILayer model)
     {
         int rows = inputs.Shape[0];
         Tensor? probabilities = null;
+        var logSumExp = new double[Math.Min(batchSize, rows)];
         for (int start = 0; start < rows; start += batchSize)
         {
             int count = Math.Min(batchSize, rows - start);
@@ -40,10 +41,8 @@ internal sealed class BatchedInference(ILayer model)
             var logits = model.Forward(batch, ForwardMode.Inference);
             int classes = logits.Shape[1];
             probabilities ??= Tensor.Zeros(rows, classes);
-            for (int i = 0; i < count; i++)
-            {
-                Softmax.Row(logits.Row(i), probabilities.Row(start + i));
-            }
+            Softmax.Rows(logits.AsReadOnlySpan(), count, classes,
+                probabilities.AsSpan().Slice(start * classes, count * classes), logSumExp);
         }
         return new Prediction(probabilities!.ArgMaxRows(), probabilities);
     }

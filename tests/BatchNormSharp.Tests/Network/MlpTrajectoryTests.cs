@@ -74,11 +74,9 @@ public class MlpTrajectoryTests(ITestOutputHelper output)
     private static Tensor InferenceProbabilities(Network network, double[][] inputs)
     {
         var logits = LayerChain.Forward(network.Layers, Tensor.FromRows(inputs), ForwardMode.Inference);
-        var probabilities = Tensor.Zeros(logits.Shape[0], logits.Shape[1]);
-        for (int i = 0; i < logits.Shape[0]; i++)
-        {
-            Softmax.Row(logits.Row(i), probabilities.Row(i));
-        }
+        int rows = logits.Shape[0], classes = logits.Shape[1];
+        var probabilities = Tensor.Zeros(rows, classes);
+        Softmax.Rows(logits.AsReadOnlySpan(), rows, classes, probabilities.AsSpan(), new double[rows]);
         return probabilities;
     }
 

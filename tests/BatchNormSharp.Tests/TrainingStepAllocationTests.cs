@@ -1,0 +1,129 @@
+using BatchNormSharp.Kernels;
+
+namespace BatchNormSharp.Tests;
+
+/// <summary>
+/// A training step in steady state (forward, loss, backward, SGD-momentum step, zeroed gradients) allocates nothing:
+/// every layer reuses its output and gradient tensors, and the kernels their scratch. Counted on the calling thread,
+/// so the kernels are held to that thread (helper threads would count on their own).
+/// </summary>
+public class TrainingStepAllocationTests
+{
+    [Fact]
+    public void Step_IrisNetworkWarmedUp_AllocatesNothing()
+    {
+        var random = new Random(3);
+        ILayer[] layers =
+        [
+            new Dense(4, 10, random), new BatchNorm(10), new ReLU(), new Dense(10, 3, random), new BatchNorm(3),
+        ];
+
+        long allocated = AllocatedBytesOverSteps(layers, Batch(32, 4, random), Labels(32, 3, random));
+
+        allocated.Should().Be(0);
+    }
+
+    [Fact]
+    public void Step_MlpWarmedUp_AllocatesNothing()
+    {
+        var random = new Random(4);
+        ILayer[] layers =
+        [
+            new Dense(784, 256, random), new BatchNorm(256), new ReLU(),
+            new Dense(256, 128, random), new BatchNorm(128), new ReLU(),
+            new Dense(128, 10, random),
+        ];
+
+        long allocated = AllocatedBytesOverSteps(layers, Batch(128, 784, random), Labels(128, 10, random));
+
+        allocated.Should().Be(0);
+    }
+
+    [Fact]
+    public void Step_NewBatchSize_AllocatesOnceForTheNewShape()
+    {
+        // The counter can see allocations: a batch of a new size needs new output tensors.
+        var random = new Random(5);
+        ILayer[] layers = [new Dense(4, 10, random), new BatchNorm(10)];
+        var step = new Step(layers);
+        step.Run(Batch(32, 4, random), Labels(32, 10, random));
+        var otherBatch = Batch(16, 4, random);
+        var otherLabels = Labels(16, 10, random);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        step.Run(otherBatch, otherLabels);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().BePositive();
+    }
+
+    private static long AllocatedBytesOverSteps(ILayer[] layers, Tensor input, int[] labels)
+    {
+        var previous = ColumnParallel.Threading;
+        ColumnParallel.Threading = KernelThreading.SingleThread;
+        try
+        {
+            var step = new Step(layers);
+            for (int i = 0; i < 3; i++)
+            {
+                step.Run(input, labels);
+            }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++)
+            {
+                step.Run(input, labels);
+            }
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        finally
+        {
+            ColumnParallel.Threading = previous;
+        }
+    }
+
+    private static Tensor Batch(int rows, int columns, Random random)
+    {
+        var tensor = Tensor.Zeros(rows, columns);
+        Span<double> values = tensor.AsSpan();
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (4 * random.NextDouble()) - 1;
+        }
+        return tensor;
+    }
+
+    private static int[] Labels(int rows, int classes, Random random)
+    {
+        var labels = new int[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            labels[i] = random.Next(classes);
+        }
+        return labels;
+    }
+
+    /// <summary>Forward through the layers, cross-entropy, backward in reverse, SGD-momentum step, zeroed gradients.</summary>
+    private sealed class Step(ILayer[] layers)
+    {
+        private readonly SoftmaxCrossEntropy _loss = new();
+        private readonly SgdMomentum _optimizer =
+            new(layers.SelectMany(layer => layer.Parameters), learningRate: 0.01, momentum: 0.9);
+
+        public void Run(Tensor input, int[] labels)
+        {
+            Tensor activations = input;
+            foreach (var layer in layers)
+            {
+                activations = layer.Forward(activations, ForwardMode.Training);
+            }
+            _loss.Forward(activations, labels);
+            Tensor gradient = _loss.Backward();
+            for (int i = layers.Length - 1; i >= 0; i--)
+            {
+                gradient = layers[i].Backward(gradient);
+            }
+            _optimizer.Step();
+            _optimizer.ZeroGrad();
+        }
+    }
+}
