@@ -59,8 +59,8 @@ public class TrainingStepAllocationTests
 
     private static long AllocatedBytesOverSteps(ILayer[] layers, Tensor input, int[] labels)
     {
-        var previous = ColumnParallel.Threading;
-        ColumnParallel.Threading = KernelThreading.SingleThread;
+        var previous = KernelThreads.Mode;
+        KernelThreads.Mode = KernelThreading.SingleThread;
         try
         {
             var step = new Step(layers);
@@ -77,7 +77,7 @@ public class TrainingStepAllocationTests
         }
         finally
         {
-            ColumnParallel.Threading = previous;
+            KernelThreads.Mode = previous;
         }
     }
 

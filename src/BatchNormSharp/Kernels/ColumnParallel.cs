@@ -19,16 +19,6 @@ internal static class ColumnParallel
     /// <summary>Chunks per thread: more than one lets a thread that finishes early take over a late thread's share.</summary>
     private const int ChunksPerThread = 2;
 
-    [ThreadStatic]
-    private static KernelThreading t_threading;
-
-    /// <summary>The threading policy of kernels called on the current thread (each thread has its own).</summary>
-    public static KernelThreading Threading
-    {
-        get => t_threading;
-        set => t_threading = value;
-    }
-
     /// <summary>Runs <paramref name="work"/> over the columns <c>[0, columns)</c>, split across threads when it pays.</summary>
     /// <param name="work">The work; copied to the helper threads, so it must hold only references to shared memory.</param>
     /// <param name="columns">The number of columns.</param>
@@ -49,7 +39,7 @@ internal static class ColumnParallel
     /// </summary>
     private static int ChunkWidth(int columns, long bytes)
     {
-        switch (t_threading)
+        switch (KernelThreads.Mode)
         {
             case KernelThreading.SingleThread:
                 return columns;

@@ -55,7 +55,8 @@ internal static class Gemm
         ReadOnlySpan<double> b, bool transposeB,
         bool accumulate, Span<double> c) =>
         Multiply(m, n, k, a, transposeA, b, transposeB, accumulate, c,
-            Environment.ProcessorCount, GemmMicroKernel.Preferred);
+            KernelThreads.Mode == KernelThreading.SingleThread ? 1 : Environment.ProcessorCount,
+            GemmMicroKernel.Preferred);
 
     /// <summary>
     /// <see cref="Multiply(int, int, int, ReadOnlySpan{double}, bool, ReadOnlySpan{double}, bool, bool, Span{double})"/>

@@ -12,3 +12,21 @@ internal enum KernelThreading
     /// <summary>Split every call into the narrowest chunks, however small (tests of bit-identity across threads).</summary>
     AlwaysSplit,
 }
+
+/// <summary>
+/// The threading policy of every kernel (matrix product and BatchNorm) called on the current thread. Results are
+/// bit-identical whatever the policy; it exists for single-thread measurements and for the tests that prove it.
+/// </summary>
+internal static class KernelThreads
+{
+    [ThreadStatic]
+    private static KernelThreading t_mode;
+
+    /// <summary>The policy for kernels called on the current thread (each thread has its own; the default is
+    /// <see cref="KernelThreading.Automatic"/>).</summary>
+    public static KernelThreading Mode
+    {
+        get => t_mode;
+        set => t_mode = value;
+    }
+}

@@ -60,15 +60,15 @@ internal static class ComparisonRunner
     /// </summary>
     private static double SingleThreaded(Func<double> measure)
     {
-        var previous = ColumnParallel.Threading;
-        ColumnParallel.Threading = KernelThreading.SingleThread;
+        var previous = KernelThreads.Mode;
+        KernelThreads.Mode = KernelThreading.SingleThread;
         try
         {
             return measure();
         }
         finally
         {
-            ColumnParallel.Threading = previous;
+            KernelThreads.Mode = previous;
         }
     }
 

@@ -38,15 +38,15 @@ internal sealed class BatchNormWorkload
     /// <summary>Runs <paramref name="action"/> with the kernels of this thread held to one thread.</summary>
     public static T SingleThreaded<T>(Func<T> action)
     {
-        var previous = ColumnParallel.Threading;
-        ColumnParallel.Threading = KernelThreading.SingleThread;
+        var previous = KernelThreads.Mode;
+        KernelThreads.Mode = KernelThreading.SingleThread;
         try
         {
             return action();
         }
         finally
         {
-            ColumnParallel.Threading = previous;
+            KernelThreads.Mode = previous;
         }
     }
 }

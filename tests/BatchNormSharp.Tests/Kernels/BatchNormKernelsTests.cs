@@ -140,15 +140,15 @@ public class BatchNormKernelsTests
 
     private static void WithThreading(KernelThreading threading, Action action)
     {
-        var previous = ColumnParallel.Threading;
-        ColumnParallel.Threading = threading;
+        var previous = KernelThreads.Mode;
+        KernelThreads.Mode = threading;
         try
         {
             action();
         }
         finally
         {
-            ColumnParallel.Threading = previous;
+            KernelThreads.Mode = previous;
         }
     }
 
