@@ -27,8 +27,13 @@ namespace BatchNormSharp;
 /// <see cref="Affine"/>; buffers <c>running_mean</c> (initially 0), <c>running_var</c> (initially 1) and
 /// <c>num_batches_tracked</c> exist when <see cref="TrackRunningStats"/>. Without running statistics both modes
 /// normalise with the batch statistics, as in PyTorch.</para>
+/// <para><b>NaN and infinity.</b> A training-mode forward pass refuses a batch whose mean or variance is NaN or
+/// infinite in some feature (an <see cref="ArgumentException"/> naming the feature), before the running statistics
+/// move: one NaN would poison them for good. The check reads the D per-feature statistics the pass computes anyway,
+/// so it costs nothing measurable. Inference mode does not scan: a NaN input gives a NaN output row, as in
+/// PyTorch.</para>
 /// </remarks>
-public sealed class BatchNorm : ILayer
+public sealed class BatchNorm : ILayer, IModeStateOwner
 {
     private readonly Parameter? _weight;
     private readonly Parameter? _bias;
@@ -165,6 +170,8 @@ public sealed class BatchNorm : ILayer
         set => _modeState.Mode = value;
     }
 
+    ModeState IModeStateOwner.ModeState => _modeState;
+
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters { get; }
 
@@ -175,8 +182,9 @@ public sealed class BatchNorm : ILayer
     /// <param name="input">The batch, shape <c>[batch, NumFeatures]</c>; at least 2 rows when batch statistics are used.</param>
     /// <param name="mode">Training (batch statistics, running statistics updated) or inference (running statistics).</param>
     /// <returns>The normalised batch, the input's shape; valid until the next forward call.</returns>
-    /// <exception cref="ArgumentException">The shape is not <c>[batch, NumFeatures]</c>, or a batch of one row would be
-    /// normalised with its own statistics. Nothing is changed.</exception>
+    /// <exception cref="ArgumentException">The shape is not <c>[batch, NumFeatures]</c>, a batch of one row would be
+    /// normalised with its own statistics, or (training mode) a feature's batch mean or variance is NaN or infinite.
+    /// Nothing is changed, and a pending backward pass still goes back through the last accepted forward pass.</exception>
     public Tensor Forward(Tensor input, ForwardMode mode)
     {
         Guard.Batch(input, NumFeatures, nameof(BatchNorm), nameof(input));
@@ -195,16 +203,23 @@ public sealed class BatchNorm : ILayer
                 "use ForwardMode.Inference to apply the running statistics.", nameof(input));
         }
 
-        var xhat = Tensor.Reuse(_xhat, rows, NumFeatures);
-        var output = Tensor.Reuse(_output, rows, NumFeatures);
         if (useBatchStatistics)
         {
-            ComputeBatchStatistics(input.AsReadOnlySpan(), rows);
+            BatchStatistics.Compute(input.AsReadOnlySpan(), rows, NumFeatures, _mean, _sumSquaredDeviations);
+            if (mode == ForwardMode.Training)
+            {
+                RequireFiniteStatistics(input);
+            }
+            BatchStatistics.InverseStd(_sumSquaredDeviations, rows, Eps, _invStd);
         }
         else
         {
             UseRunningStatistics();
         }
+
+        // Only now, with every check passed, is anything the pending backward pass reads (_xhat, _invStd) overwritten.
+        var xhat = Tensor.Reuse(_xhat, rows, NumFeatures);
+        var output = Tensor.Reuse(_output, rows, NumFeatures);
         BatchNormKernels.Normalize(input.AsReadOnlySpan(), rows, NumFeatures, _mean, _invStd, Gamma, Beta,
             xhat.AsSpan(), output.AsSpan());
         if (mode == ForwardMode.Training && TrackRunningStats)
@@ -280,27 +295,29 @@ public sealed class BatchNorm : ILayer
 
     private ReadOnlySpan<double> Beta => _bias is null ? _zeros : _bias.Value.AsReadOnlySpan();
 
-    /// <summary>Two-pass mean and biased variance of the batch, into <c>_mean</c> and <c>_invStd</c>.</summary>
-    private void ComputeBatchStatistics(ReadOnlySpan<double> x, int rows)
+    /// <summary>
+    /// Refuses a training batch whose mean or variance is NaN or infinite for some feature, before the running
+    /// statistics move: one NaN would otherwise poison them for good.
+    /// </summary>
+    private void RequireFiniteStatistics(Tensor input)
     {
-        BatchNormKernels.ColumnMeans(x, rows, NumFeatures, _mean);
-        BatchNormKernels.ColumnSquaredDeviations(x, rows, NumFeatures, _mean, _sumSquaredDeviations);
-        for (int j = 0; j < NumFeatures; j++)
+        int feature = BatchStatistics.FirstNonFiniteFeature(_mean, _sumSquaredDeviations);
+        if (feature < 0)
         {
-            double biasedVariance = _sumSquaredDeviations[j] / rows;
-            _invStd[j] = 1.0 / Math.Sqrt(biasedVariance + Eps);
+            return;
         }
+        double variance = _sumSquaredDeviations[feature] / input.Shape[0];
+        throw new NonFiniteBatchException(string.Create(CultureInfo.InvariantCulture,
+            $"BatchNorm expected a training batch with a finite mean and variance in every feature, but feature " +
+            $"{feature} of the {Tensor.FormatShape(input.Shape)} batch has mean {_mean[feature]} and variance " +
+            $"{variance}: the batch holds NaN or infinite values, or values whose squares overflow. Nothing was " +
+            $"changed; check the inputs, or lower the learning rate if the weights have diverged."), nameof(input));
     }
 
     private void UseRunningStatistics()
     {
-        ReadOnlySpan<double> runningMean = _runningMean!.Value.AsReadOnlySpan();
-        ReadOnlySpan<double> runningVar = _runningVar!.Value.AsReadOnlySpan();
-        for (int j = 0; j < NumFeatures; j++)
-        {
-            _mean[j] = runningMean[j];
-            _invStd[j] = 1.0 / Math.Sqrt(runningVar[j] + Eps);
-        }
+        _runningMean!.Value.AsReadOnlySpan().CopyTo(_mean);
+        BatchStatistics.InverseStd(_runningVar!.Value.AsReadOnlySpan(), Eps, _invStd);
     }
 
     /// <summary>Moves the running statistics towards the statistics of the batch just normalised.</summary>

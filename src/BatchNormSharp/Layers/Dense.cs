@@ -11,7 +11,7 @@ namespace BatchNormSharp;
 /// PyTorch's <c>Linear.weight</c> is the transpose, <c>[out, in]</c>. Parameters: <c>weight</c> <c>[in, out]</c>
 /// and <c>bias</c> <c>[out]</c>.
 /// </remarks>
-public sealed class Dense : ILayer
+public sealed class Dense : ILayer, IModeStateOwner
 {
     private readonly Parameter _weight;
     private readonly Parameter _bias;
@@ -73,6 +73,8 @@ public sealed class Dense : ILayer
         get => _modeState.Mode;
         set => _modeState.Mode = value;
     }
+
+    ModeState IModeStateOwner.ModeState => _modeState;
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters { get; }

@@ -4,7 +4,7 @@ namespace BatchNormSharp;
 
 /// <summary>The rectified linear unit, <c>y = max(0, x)</c>, element-wise: PyTorch's <c>nn.ReLU</c>.</summary>
 /// <remarks>At the kink (x = 0) the gradient is taken as 0, as in PyTorch. The layer has no parameters.</remarks>
-public sealed class ReLU : ILayer
+public sealed class ReLU : ILayer, IModeStateOwner
 {
     private Tensor? _output;
     private Tensor? _inputGradient;
@@ -16,6 +16,8 @@ public sealed class ReLU : ILayer
         get => _modeState.Mode;
         set => _modeState.Mode = value;
     }
+
+    ModeState IModeStateOwner.ModeState => _modeState;
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters { get; } = [];
