@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using BatchNormSharp.Kernels;
 
@@ -33,7 +34,7 @@ namespace BatchNormSharp;
 /// so it costs nothing measurable. Inference mode does not scan: a NaN input gives a NaN output row, as in
 /// PyTorch.</para>
 /// </remarks>
-public sealed class BatchNorm : ILayer, IModeStateOwner
+public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
 {
     private readonly Parameter? _weight;
     private readonly Parameter? _bias;
@@ -232,6 +233,57 @@ public sealed class BatchNorm : ILayer, IModeStateOwner
         _modeState.ForwardCompleted(mode);
         _forwardUsedBatchStatistics = useBatchStatistics;
         return output;
+    }
+
+    /// <summary>
+    /// The inference-mode output into the caller's span, with the statistics in scratch rented for the call: the
+    /// running statistics, or (without them) the batch's own, as <see cref="Forward"/> in inference mode computes
+    /// them. Reads only parameters and buffers; safe from several threads.
+    /// </summary>
+    void IInferenceLayer.Infer(ReadOnlySpan<double> input, int rows, int inputFeatures, Span<double> output)
+    {
+        int features = NumFeatures;
+        var pool = ArrayPool<double>.Shared;
+        double[] invStd = pool.Rent(features);
+        double[] xhat = pool.Rent(rows * features);
+        double[]? batchMean = null, sumSquaredDeviations = null;
+        try
+        {
+            ReadOnlySpan<double> mean;
+            if (TrackRunningStats)
+            {
+                mean = _runningMean!.Value.AsReadOnlySpan();
+                BatchStatistics.InverseStd(_runningVar!.Value.AsReadOnlySpan(), Eps, invStd.AsSpan(0, features));
+            }
+            else
+            {
+                if (rows < 2)
+                {
+                    throw new ArgumentException(
+                        "BatchNorm without running statistics expected more than 1 value per feature, but got " +
+                        $"{rows.ToString(CultureInfo.InvariantCulture)} row.", nameof(input));
+                }
+                batchMean = pool.Rent(features);
+                sumSquaredDeviations = pool.Rent(features);
+                BatchStatistics.Compute(input[..(rows * features)], rows, features, batchMean.AsSpan(0, features),
+                    sumSquaredDeviations.AsSpan(0, features));
+                BatchStatistics.InverseStd(sumSquaredDeviations.AsSpan(0, features), rows, Eps,
+                    invStd.AsSpan(0, features));
+                mean = batchMean.AsSpan(0, features);
+            }
+            BatchNormKernels.Normalize(input[..(rows * features)], rows, features, mean, invStd.AsSpan(0, features),
+                Gamma, Beta, xhat.AsSpan(0, rows * features), output[..(rows * features)]);
+        }
+        finally
+        {
+            pool.Return(invStd);
+            pool.Return(xhat);
+            if (batchMean is not null)
+            {
+                pool.Return(batchMean);
+                pool.Return(sumSquaredDeviations!);
+            }
+        }
     }
 
     /// <summary>

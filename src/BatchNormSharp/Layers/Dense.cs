@@ -11,7 +11,7 @@ namespace BatchNormSharp;
 /// PyTorch's <c>Linear.weight</c> is the transpose, <c>[out, in]</c>. Parameters: <c>weight</c> <c>[in, out]</c>
 /// and <c>bias</c> <c>[out]</c>.
 /// </remarks>
-public sealed class Dense : ILayer, IModeStateOwner
+public sealed class Dense : ILayer, IModeStateOwner, IInferenceLayer
 {
     private readonly Parameter _weight;
     private readonly Parameter _bias;
@@ -100,6 +100,15 @@ public sealed class Dense : ILayer, IModeStateOwner
         _output = output;
         _modeState.ForwardCompleted(mode);
         return output;
+    }
+
+    /// <summary><c>y = x · W + b</c> into the caller's span, reading only the parameters; safe from several threads.</summary>
+    void IInferenceLayer.Infer(ReadOnlySpan<double> input, int rows, int inputFeatures, Span<double> output)
+    {
+        Span<double> y = output[..(rows * OutFeatures)];
+        Gemm.Multiply(rows, OutFeatures, InFeatures, input[..(rows * InFeatures)], false,
+            _weight.Value.AsReadOnlySpan(), false, accumulate: false, y);
+        Elementwise.AddRowToEachRow(_bias.Value.AsReadOnlySpan(), rows, y);
     }
 
     /// <summary>

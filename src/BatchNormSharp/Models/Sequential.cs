@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -22,7 +23,7 @@ namespace BatchNormSharp;
 /// them accumulates a gradient (its mode not switched alone, no other forward or backward pass of its own since).
 /// Like every layer, a container is not thread-safe for <see cref="Forward"/> and <see cref="Backward"/>.</para>
 /// </remarks>
-public sealed class Sequential : ILayer, IModeStateOwner
+public sealed class Sequential : ILayer, IModeStateOwner, IInferenceLayer
 {
     private readonly ILayer[] _layers;
     private readonly Parameter[] _parameters;
@@ -114,6 +115,44 @@ public sealed class Sequential : ILayer, IModeStateOwner
         return output;
     }
 
+    /// <summary>
+    /// Runs the rows through every child's state-free inference path, passing them between two buffers rented for the
+    /// call; the last child writes straight into <paramref name="output"/>. Every child must be an
+    /// <see cref="IInferenceLayer"/> (the caller checks). Writes nothing of its own; safe from several threads.
+    /// </summary>
+    void IInferenceLayer.Infer(ReadOnlySpan<double> input, int rows, int inputFeatures, Span<double> output)
+    {
+        if (_layers.Length == 0)
+        {
+            input[..(rows * inputFeatures)].CopyTo(output);
+            return;
+        }
+        int widest = WidestOutput(inputFeatures);
+        var pool = ArrayPool<double>.Shared;
+        double[] even = pool.Rent(rows * widest);
+        double[] odd = pool.Rent(rows * widest);
+        try
+        {
+            ReadOnlySpan<double> current = input;
+            int width = inputFeatures;
+            for (int i = 0; i < _layers.Length; i++)
+            {
+                int outputWidth = OutputWidth(i, width);
+                Span<double> next = i == _layers.Length - 1
+                    ? output
+                    : (i % 2 == 0 ? even : odd).AsSpan(0, rows * outputWidth);
+                ((IInferenceLayer)_layers[i]).Infer(current, rows, width, next);
+                current = next;
+                width = outputWidth;
+            }
+        }
+        finally
+        {
+            pool.Return(even);
+            pool.Return(odd);
+        }
+    }
+
     /// <summary>Back-propagates through every layer in reverse order, each in the mode of its last forward pass.</summary>
     /// <param name="outputGradient">dL/d(output), the shape of the last forward output.</param>
     /// <returns>dL/d(input); valid until the next backward call.</returns>
@@ -200,6 +239,22 @@ public sealed class Sequential : ILayer, IModeStateOwner
             }
         }
     }
+
+    /// <summary>The widest output of any child for inputs of <paramref name="inputFeatures"/> features.</summary>
+    private int WidestOutput(int inputFeatures)
+    {
+        int widest = 0, width = inputFeatures;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            width = OutputWidth(i, width);
+            widest = Math.Max(widest, width);
+        }
+        return widest;
+    }
+
+    private int OutputWidth(int child, int inputFeatures) =>
+        ShapeInference.OutputFeatures(_layers[child], inputFeatures)
+        ?? throw new InvalidOperationException($"Layer {child} ({_layers[child]}) has no state-free inference path.");
 
     private static long ForwardCount(ILayer layer) => layer is IModeStateOwner owner ? owner.ModeState.ForwardCount : 0;
 
