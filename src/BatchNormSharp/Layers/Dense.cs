@@ -10,6 +10,9 @@ namespace BatchNormSharp;
 /// The weight is stored input-major, <c>W[in, out]</c>, so that the forward pass is a plain row-major product;
 /// PyTorch's <c>Linear.weight</c> is the transpose, <c>[out, in]</c>. Parameters: <c>weight</c> <c>[in, out]</c>
 /// and <c>bias</c> <c>[out]</c>.
+/// <para>Inputs are not scanned for NaN or infinity (that would cost a pass over every value): a NaN input gives
+/// NaN outputs, as in PyTorch. A <see cref="BatchNorm"/> in training mode and the <see cref="Trainer"/> catch them
+/// downstream.</para>
 /// </remarks>
 public sealed class Dense : ILayer, IModeStateOwner, IInferenceLayer
 {

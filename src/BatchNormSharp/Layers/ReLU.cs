@@ -3,7 +3,8 @@ using BatchNormSharp.Kernels;
 namespace BatchNormSharp;
 
 /// <summary>The rectified linear unit, <c>y = max(0, x)</c>, element-wise: PyTorch's <c>nn.ReLU</c>.</summary>
-/// <remarks>At the kink (x = 0) the gradient is taken as 0, as in PyTorch. The layer has no parameters.</remarks>
+/// <remarks>At the kink (x = 0) the gradient is taken as 0, as in PyTorch. The layer has no parameters. NaN passes
+/// through unchanged, as in PyTorch; inputs are not scanned.</remarks>
 public sealed class ReLU : ILayer, IModeStateOwner, IInferenceLayer
 {
     private Tensor? _output;

@@ -232,7 +232,7 @@ internal static class BadInputCatalogue
             "Nesterov momentum needs a momentum greater than 0, but momentum is 0*",
             f => _ = new SgdMomentum(f.Model.Parameters, 0.1, nesterov: true)),
         new("new SgdMomentum: a parameter listed twice", Argument,
-            "Each parameter may be listed once, but some appear more than once*",
+            "Each parameter may be listed once, but parameter 8 (weight [4, 10]) appears more than once: it is parameter 0 again*",
             f => _ = new SgdMomentum([.. f.Model.Parameters, f.Model.Parameters[0]], 0.1)),
     ];
 
