@@ -9,7 +9,10 @@ namespace BatchNormSharp;
 /// <para>The output of <see cref="Forward"/> and of <see cref="Backward"/> is storage the layer owns and reuses on
 /// its next call with the same shapes, so a training loop allocates nothing in steady state; clone a result to keep
 /// it. The input passed to <see cref="Forward"/> must stay unchanged until the matching <see cref="Backward"/>.</para>
-/// <para>A layer instance is not thread-safe: it keeps the forward cache that its backward pass needs.</para>
+/// <para><see cref="Forward"/> and <see cref="Backward"/> are not thread-safe: a layer keeps the forward cache that its
+/// backward pass needs. For inference from several threads at once, use
+/// <see cref="InferenceExtensions.Predict"/> and <see cref="InferenceExtensions.Evaluate"/>, which write nothing of
+/// the model.</para>
 /// </remarks>
 public interface ILayer
 {

@@ -9,6 +9,7 @@ internal sealed class ModeState
 {
     private ForwardMode _mode = ForwardMode.Training;
     private ForwardMode? _pendingForwardMode;
+    private long _forwardCount;
 
     /// <summary>The current mode: set by every successful forward pass and by assignment.</summary>
     public ForwardMode Mode
@@ -20,6 +21,15 @@ internal sealed class ModeState
             _mode = value;
         }
     }
+
+    /// <summary>The mode of the forward pass that is waiting for its backward pass, or <see langword="null"/>.</summary>
+    public ForwardMode? PendingForwardMode => _pendingForwardMode;
+
+    /// <summary>
+    /// How many forward passes have completed: a container compares it with the count it saw after its own forward
+    /// pass to notice a child that has run another forward pass since.
+    /// </summary>
+    public long ForwardCount => _forwardCount;
 
     /// <summary>Throws when <paramref name="mode"/> is not a defined <see cref="ForwardMode"/>.</summary>
     public static void Validate(ForwardMode mode, string parameterName)
@@ -36,6 +46,7 @@ internal sealed class ModeState
     {
         _mode = mode;
         _pendingForwardMode = mode;
+        _forwardCount++;
     }
 
     /// <summary>Throws unless a forward pass is waiting for its backward pass and the mode has not changed since.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using BatchNormSharp.Kernels;
 
@@ -29,8 +30,13 @@ namespace BatchNormSharp;
 /// <see cref="Affine"/>; buffers <c>running_mean</c> (initially 0), <c>running_var</c> (initially 1) and
 /// <c>num_batches_tracked</c> exist when <see cref="TrackRunningStats"/>. Without running statistics both modes
 /// normalise with the batch statistics, as in PyTorch.</para>
+/// <para><b>NaN and infinity.</b> A training-mode forward pass refuses a batch whose mean or variance is NaN or
+/// infinite in some feature (an <see cref="ArgumentException"/> naming the feature), before the running statistics
+/// move: one NaN would poison them for good. The check reads the D per-feature statistics the pass computes anyway,
+/// so it costs nothing measurable. Inference mode does not scan: a NaN input gives a NaN output row, as in
+/// PyTorch.</para>
 /// </remarks>
-public sealed class BatchNorm : ILayer
+public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
 {
     private readonly Parameter? _weight;
     private readonly Parameter? _bias;
@@ -49,6 +55,8 @@ public sealed class BatchNorm : ILayer
     private readonly double[] _sumDy;
     private readonly double[] _sumDyXhat;
     private readonly double[] _scale;
+    private readonly double[] _batchMean;
+    private readonly double[] _batchInvStd;
 
     private Tensor? _input;
     private Tensor? _output;
@@ -95,6 +103,8 @@ public sealed class BatchNorm : ILayer
         _sumDy = new double[numFeatures];
         _sumDyXhat = new double[numFeatures];
         _scale = new double[numFeatures];
+        _batchMean = new double[numFeatures];
+        _batchInvStd = new double[numFeatures];
 
         if (affine)
         {
@@ -167,6 +177,8 @@ public sealed class BatchNorm : ILayer
         set => _modeState.Mode = value;
     }
 
+    ModeState IModeStateOwner.ModeState => _modeState;
+
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters { get; }
 
@@ -177,8 +189,9 @@ public sealed class BatchNorm : ILayer
     /// <param name="input">The batch, shape <c>[batch, NumFeatures]</c>; at least 2 rows when batch statistics are used.</param>
     /// <param name="mode">Training (batch statistics, running statistics updated) or inference (running statistics).</param>
     /// <returns>The normalised batch, the input's shape; valid until the next forward call.</returns>
-    /// <exception cref="ArgumentException">The shape is not <c>[batch, NumFeatures]</c>, or a batch of one row would be
-    /// normalised with its own statistics. Nothing is changed.</exception>
+    /// <exception cref="ArgumentException">The shape is not <c>[batch, NumFeatures]</c>, a batch of one row would be
+    /// normalised with its own statistics, or (training mode) a feature's batch mean or variance is NaN or infinite.
+    /// Nothing is changed, and a pending backward pass still goes back through the last accepted forward pass.</exception>
     public Tensor Forward(Tensor input, ForwardMode mode)
     {
         Guard.Batch(input, NumFeatures, nameof(BatchNorm), nameof(input));
@@ -197,17 +210,24 @@ public sealed class BatchNorm : ILayer
                 "use ForwardMode.Inference to apply the running statistics.", nameof(input));
         }
 
-        var output = Tensor.Reuse(_output, rows, NumFeatures);
         if (useBatchStatistics)
         {
-            // Two-pass mean and biased variance of the batch, into _mean, _sumSquaredDeviations and _invStd.
-            BatchNormKernels.Statistics(input.AsMemory(), rows, NumFeatures, Eps, _mean, _sumSquaredDeviations,
-                _invStd);
+            // Two-pass mean and biased variance of the batch, into scratch first: a batch refused here must leave the
+            // statistics that a pending backward pass reads (_mean, _invStd) as they were.
+            BatchNormKernels.Statistics(input.AsMemory(), rows, NumFeatures, Eps, _batchMean, _sumSquaredDeviations,
+                _batchInvStd);
+            if (mode == ForwardMode.Training)
+            {
+                RequireFiniteStatistics(input);
+            }
+            _batchMean.CopyTo(_mean, 0);
+            _batchInvStd.CopyTo(_invStd, 0);
         }
         else
         {
             UseRunningStatistics();
         }
+        var output = Tensor.Reuse(_output, rows, NumFeatures);
         BatchNormKernels.Normalize(input.AsMemory(), rows, NumFeatures, _mean, _invStd, Gamma, Beta,
             output.AsMemory());
         if (mode == ForwardMode.Training && TrackRunningStats)
@@ -220,6 +240,57 @@ public sealed class BatchNorm : ILayer
         _modeState.ForwardCompleted(mode);
         _forwardUsedBatchStatistics = useBatchStatistics;
         return output;
+    }
+
+    /// <summary>
+    /// The inference-mode output into the caller's span, with the statistics in scratch rented for the call: the
+    /// running statistics, or (without them) the batch's own, as <see cref="Forward"/> in inference mode computes
+    /// them. Reads only parameters and buffers; safe from several threads.
+    /// </summary>
+    void IInferenceLayer.Infer(ReadOnlySpan<double> input, int rows, int inputFeatures, Span<double> output)
+    {
+        int features = NumFeatures;
+        var pool = ArrayPool<double>.Shared;
+        double[] invStd = pool.Rent(features);
+        double[]? batchMean = null, sumSquaredDeviations = null;
+        try
+        {
+            ReadOnlySpan<double> mean;
+            if (TrackRunningStats)
+            {
+                mean = _runningMean!.Value.AsReadOnlySpan();
+                BatchStatistics.InverseStd(_runningVar!.Value.AsReadOnlySpan(), Eps, invStd.AsSpan(0, features));
+            }
+            else
+            {
+                if (rows < 2)
+                {
+                    throw new ArgumentException(
+                        "BatchNorm without running statistics expected more than 1 value per feature, but got " +
+                        $"{rows.ToString(CultureInfo.InvariantCulture)} row.", nameof(input));
+                }
+                batchMean = pool.Rent(features);
+                sumSquaredDeviations = pool.Rent(features);
+                BatchStatistics.Compute(input[..(rows * features)], rows, features, batchMean.AsSpan(0, features),
+                    sumSquaredDeviations.AsSpan(0, features));
+                BatchStatistics.InverseStd(sumSquaredDeviations.AsSpan(0, features), rows, Eps,
+                    invStd.AsSpan(0, features));
+                mean = batchMean.AsSpan(0, features);
+            }
+            // One thread: the caller's spans cannot be handed to the kernels' helper threads, and concurrent callers
+            // are the parallelism here.
+            BatchNormTiles.Normalize(input[..(rows * features)], rows, features, 0, features, mean,
+                invStd.AsSpan(0, features), Gamma.Span, Beta.Span, output[..(rows * features)]);
+        }
+        finally
+        {
+            pool.Return(invStd);
+            if (batchMean is not null)
+            {
+                pool.Return(batchMean);
+                pool.Return(sumSquaredDeviations!);
+            }
+        }
     }
 
     /// <summary>
@@ -283,15 +354,29 @@ public sealed class BatchNorm : ILayer
 
     private ReadOnlyMemory<double> Beta => _bias is null ? _zeros : _bias.Value.AsMemory();
 
+    /// <summary>
+    /// Refuses a training batch whose mean or variance is NaN or infinite for some feature, before the running
+    /// statistics move: one NaN would otherwise poison them for good.
+    /// </summary>
+    private void RequireFiniteStatistics(Tensor input)
+    {
+        int feature = BatchStatistics.FirstNonFiniteFeature(_batchMean, _sumSquaredDeviations);
+        if (feature < 0)
+        {
+            return;
+        }
+        double variance = _sumSquaredDeviations[feature] / input.Shape[0];
+        throw new NonFiniteBatchException(string.Create(CultureInfo.InvariantCulture,
+            $"BatchNorm expected a training batch with a finite mean and variance in every feature, but feature " +
+            $"{feature} of the {Tensor.FormatShape(input.Shape)} batch has mean {_batchMean[feature]} and variance " +
+            $"{variance}: the batch holds NaN or infinite values, or values whose squares overflow. Nothing was " +
+            $"changed; check the inputs, or lower the learning rate if the weights have diverged."), nameof(input));
+    }
+
     private void UseRunningStatistics()
     {
-        ReadOnlySpan<double> runningMean = _runningMean!.Value.AsReadOnlySpan();
-        ReadOnlySpan<double> runningVar = _runningVar!.Value.AsReadOnlySpan();
-        for (int j = 0; j < NumFeatures; j++)
-        {
-            _mean[j] = runningMean[j];
-            _invStd[j] = 1.0 / Math.Sqrt(runningVar[j] + Eps);
-        }
+        _runningMean!.Value.AsReadOnlySpan().CopyTo(_mean);
+        BatchStatistics.InverseStd(_runningVar!.Value.AsReadOnlySpan(), Eps, _invStd);
     }
 
     /// <summary>Moves the running statistics towards the statistics of the batch just normalised.</summary>

@@ -10,8 +10,11 @@ namespace BatchNormSharp;
 /// The weight is stored input-major, <c>W[in, out]</c>, so that the forward pass is a plain row-major product;
 /// PyTorch's <c>Linear.weight</c> is the transpose, <c>[out, in]</c>. Parameters: <c>weight</c> <c>[in, out]</c>
 /// and <c>bias</c> <c>[out]</c>.
+/// <para>Inputs are not scanned for NaN or infinity (that would cost a pass over every value): a NaN input gives
+/// NaN outputs, as in PyTorch. A <see cref="BatchNorm"/> in training mode and the <see cref="Trainer"/> catch them
+/// downstream.</para>
 /// </remarks>
-public sealed class Dense : ILayer
+public sealed class Dense : ILayer, IModeStateOwner, IInferenceLayer
 {
     private readonly Parameter _weight;
     private readonly Parameter _bias;
@@ -74,6 +77,8 @@ public sealed class Dense : ILayer
         set => _modeState.Mode = value;
     }
 
+    ModeState IModeStateOwner.ModeState => _modeState;
+
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters { get; }
 
@@ -98,6 +103,15 @@ public sealed class Dense : ILayer
         _output = output;
         _modeState.ForwardCompleted(mode);
         return output;
+    }
+
+    /// <summary><c>y = x · W + b</c> into the caller's span, reading only the parameters; safe from several threads.</summary>
+    void IInferenceLayer.Infer(ReadOnlySpan<double> input, int rows, int inputFeatures, Span<double> output)
+    {
+        Span<double> y = output[..(rows * OutFeatures)];
+        Gemm.Multiply(rows, OutFeatures, InFeatures, input[..(rows * InFeatures)], false,
+            _weight.Value.AsReadOnlySpan(), false, accumulate: false, y);
+        Elementwise.AddRowToEachRow(_bias.Value.AsReadOnlySpan(), rows, y);
     }
 
     /// <summary>

@@ -3,8 +3,9 @@ using BatchNormSharp.Kernels;
 namespace BatchNormSharp;
 
 /// <summary>The rectified linear unit, <c>y = max(0, x)</c>, element-wise: PyTorch's <c>nn.ReLU</c>.</summary>
-/// <remarks>At the kink (x = 0) the gradient is taken as 0, as in PyTorch. The layer has no parameters.</remarks>
-public sealed class ReLU : ILayer
+/// <remarks>At the kink (x = 0) the gradient is taken as 0, as in PyTorch. The layer has no parameters. NaN passes
+/// through unchanged, as in PyTorch; inputs are not scanned.</remarks>
+public sealed class ReLU : ILayer, IModeStateOwner, IInferenceLayer
 {
     private Tensor? _output;
     private Tensor? _inputGradient;
@@ -16,6 +17,8 @@ public sealed class ReLU : ILayer
         get => _modeState.Mode;
         set => _modeState.Mode = value;
     }
+
+    ModeState IModeStateOwner.ModeState => _modeState;
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter> Parameters { get; } = [];
@@ -38,6 +41,10 @@ public sealed class ReLU : ILayer
         _modeState.ForwardCompleted(mode);
         return output;
     }
+
+    /// <summary><c>max(0, x)</c> into the caller's span; safe from several threads.</summary>
+    void IInferenceLayer.Infer(ReadOnlySpan<double> input, int rows, int inputFeatures, Span<double> output) =>
+        Elementwise.Relu(input[..(rows * inputFeatures)], output[..(rows * inputFeatures)]);
 
     /// <summary>Passes the gradient where the output was positive and blocks it elsewhere.</summary>
     /// <param name="outputGradient">dL/dy, the shape of the last output.</param>

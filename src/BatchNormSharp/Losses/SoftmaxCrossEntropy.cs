@@ -11,6 +11,8 @@ namespace BatchNormSharp;
 /// <para>The loss of a row is <c>logsumexp(z) - z[label]</c>, computed with the row's maximum subtracted first, so
 /// logits of any size give a finite loss. The fused gradient is <c>(softmax(z) - onehot(label)) / N</c>.</para>
 /// <para>Like a layer, the instance keeps what its backward pass needs and reuses its storage between calls.</para>
+/// <para>Logits are not scanned: a NaN logit gives a NaN loss, as in PyTorch; <see cref="Trainer.Fit"/> stops on it.
+/// Infinite logits are not supported either (<c>+∞ - +∞</c> is NaN).</para>
 /// </remarks>
 public sealed class SoftmaxCrossEntropy
 {

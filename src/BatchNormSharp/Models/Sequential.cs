@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -16,13 +17,19 @@ namespace BatchNormSharp;
 /// (see <see cref="NamedStateExtensions"/>).</para>
 /// <para>Before any layer runs, <see cref="Forward"/> checks that the input width fits every layer this library
 /// knows and that a batch using batch statistics has at least two rows, so a bad batch changes no running
-/// statistic. Like every layer, a container is not thread-safe.</para>
+/// statistic. Should a child still refuse the batch part-way (a BatchNorm meeting non-finite statistics, a user's
+/// layer that throws), the running statistics and modes of the children in front of it are put back before the
+/// exception leaves <see cref="Forward"/>. <see cref="Backward"/> checks every child of this library before any of
+/// them accumulates a gradient (its mode not switched alone, no other forward or backward pass of its own since).
+/// Like every layer, a container is not thread-safe for <see cref="Forward"/> and <see cref="Backward"/>.</para>
 /// </remarks>
-public sealed class Sequential : ILayer
+public sealed class Sequential : ILayer, IModeStateOwner, IInferenceLayer
 {
     private readonly ILayer[] _layers;
     private readonly Parameter[] _parameters;
     private readonly StateBuffer[] _buffers;
+    private readonly long[] _childForwardCounts;
+    private readonly ForwardRollback _rollback;
     private int _checkedInputFeatures = -1;
     private readonly ModeState _modeState = new();
 
@@ -46,6 +53,8 @@ public sealed class Sequential : ILayer
         RequireEachLayerOnce(_layers);
         _parameters = [.. _layers.SelectMany(layer => layer.Parameters)];
         _buffers = [.. _layers.SelectMany(layer => layer.Buffers)];
+        _childForwardCounts = new long[_layers.Length];
+        _rollback = new ForwardRollback(_layers, _buffers);
     }
 
     /// <summary>The layers, in forward order.</summary>
@@ -66,6 +75,8 @@ public sealed class Sequential : ILayer
         }
     }
 
+    ModeState IModeStateOwner.ModeState => _modeState;
+
     /// <summary>Every child's parameters, in forward order (the order of <see cref="NamedStateExtensions.NamedParameters"/>).</summary>
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
@@ -78,7 +89,8 @@ public sealed class Sequential : ILayer
     /// <returns>The last layer's output (the input itself when the container is empty); valid until the next forward
     /// call.</returns>
     /// <exception cref="ArgumentException">The input does not fit the first layer, or the widths of two consecutive
-    /// layers do not match, or a batch of one row would be normalised with its own statistics. Nothing is
+    /// layers do not match, a batch of one row would be normalised with its own statistics, or a BatchNorm refuses
+    /// the batch in training mode because a feature's mean or variance is NaN or infinite. Nothing is
     /// changed.</exception>
     public Tensor Forward(Tensor input, ForwardMode mode)
     {
@@ -87,25 +99,73 @@ public sealed class Sequential : ILayer
         CheckBeforeRunning(input, mode);
 
         _modeState.BackwardCompleted(); // a child that fails half-way must not leave an old forward pass to go back through
-        var output = input;
-        foreach (var layer in _layers)
+        _rollback.Capture();
+        Tensor output;
+        try
         {
-            output = layer.Forward(output, mode);
+            output = RunChildren(input, mode);
+        }
+        catch
+        {
+            // A later child refused the batch: undo what the earlier ones changed (running statistics, modes).
+            _rollback.Restore();
+            throw;
         }
         _modeState.ForwardCompleted(mode);
         return output;
     }
 
+    /// <summary>
+    /// Runs the rows through every child's state-free inference path, passing them between two buffers rented for the
+    /// call; the last child writes straight into <paramref name="output"/>. Every child must be an
+    /// <see cref="IInferenceLayer"/> (the caller checks). Writes nothing of its own; safe from several threads.
+    /// </summary>
+    void IInferenceLayer.Infer(ReadOnlySpan<double> input, int rows, int inputFeatures, Span<double> output)
+    {
+        if (_layers.Length == 0)
+        {
+            input[..(rows * inputFeatures)].CopyTo(output);
+            return;
+        }
+        int widest = WidestOutput(inputFeatures);
+        var pool = ArrayPool<double>.Shared;
+        double[] even = pool.Rent(rows * widest);
+        double[] odd = pool.Rent(rows * widest);
+        try
+        {
+            ReadOnlySpan<double> current = input;
+            int width = inputFeatures;
+            for (int i = 0; i < _layers.Length; i++)
+            {
+                int outputWidth = OutputWidth(i, width);
+                Span<double> next = i == _layers.Length - 1
+                    ? output
+                    : (i % 2 == 0 ? even : odd).AsSpan(0, rows * outputWidth);
+                ((IInferenceLayer)_layers[i]).Infer(current, rows, width, next);
+                current = next;
+                width = outputWidth;
+            }
+        }
+        finally
+        {
+            pool.Return(even);
+            pool.Return(odd);
+        }
+    }
+
     /// <summary>Back-propagates through every layer in reverse order, each in the mode of its last forward pass.</summary>
     /// <param name="outputGradient">dL/d(output), the shape of the last forward output.</param>
     /// <returns>dL/d(input); valid until the next backward call.</returns>
-    /// <exception cref="InvalidOperationException">No forward pass to go back through.</exception>
-    /// <exception cref="ArgumentException">The gradient's shape differs from the last output's.</exception>
+    /// <exception cref="InvalidOperationException">No forward pass to go back through, or a child cannot go back
+    /// through it (switched to the other mode on its own, or it ran its own forward or backward pass since); nothing
+    /// is changed.</exception>
+    /// <exception cref="ArgumentException">The gradient's shape differs from the last output's; nothing is changed.</exception>
     public Tensor Backward(Tensor outputGradient)
     {
         // Checked here, before any child accumulates a gradient, so that a refused backward pass changes nothing.
         _modeState.RequireBackwardAllowed(nameof(Sequential));
         ArgumentNullException.ThrowIfNull(outputGradient);
+        RequireChildrenReadyForBackward(path: string.Empty);
         var gradient = outputGradient;
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
@@ -127,6 +187,76 @@ public sealed class Sequential : ILayer
         }
         return text.Append(_layers.Length == 0 ? ")" : "\n)").ToString();
     }
+
+    private Tensor RunChildren(Tensor input, ForwardMode mode)
+    {
+        var output = input;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            output = _layers[i].Forward(output, mode);
+            _childForwardCounts[i] = ForwardCount(_layers[i]);
+        }
+        return output;
+    }
+
+    /// <summary>
+    /// Throws, before any child has accumulated a gradient, when a child of this library cannot go back through the
+    /// forward pass this container ran: its mode was switched on its own, it ran another forward pass since, or its
+    /// backward pass has already run. A user's own layer is not checked (it has no <see cref="ModeState"/>).
+    /// </summary>
+    private void RequireChildrenReadyForBackward(string path)
+    {
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            if (_layers[i] is not IModeStateOwner owner)
+            {
+                continue;
+            }
+            var state = owner.ModeState;
+            string child = $"layer {LayerTree.Join(path, i.ToString(CultureInfo.InvariantCulture))} ({_layers[i].GetType().Name})";
+            if (state.ForwardCount != _childForwardCounts[i])
+            {
+                throw new InvalidOperationException(
+                    $"Sequential.Backward cannot run: {child} has run another forward pass since the model's forward " +
+                    "pass, so its cache no longer belongs to it. Run the model's Forward again, then Backward.");
+            }
+            if (state.PendingForwardMode is not { } forwardMode)
+            {
+                throw new InvalidOperationException(
+                    $"Sequential.Backward cannot run: {child} has already gone back through its forward pass (its own " +
+                    "Backward was called). Run the model's Forward again, then Backward once.");
+            }
+            if (forwardMode != state.Mode)
+            {
+                throw new InvalidOperationException(
+                    $"Sequential.Backward cannot run: the forward pass ran in {forwardMode} mode, but {child} has " +
+                    $"since been switched to {state.Mode} mode. Switch it back to {forwardMode} before Backward, or run " +
+                    "the model's Forward again.");
+            }
+            if (_layers[i] is Sequential nested)
+            {
+                nested.RequireChildrenReadyForBackward(LayerTree.Join(path, i.ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+    }
+
+    /// <summary>The widest output of any child for inputs of <paramref name="inputFeatures"/> features.</summary>
+    private int WidestOutput(int inputFeatures)
+    {
+        int widest = 0, width = inputFeatures;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            width = OutputWidth(i, width);
+            widest = Math.Max(widest, width);
+        }
+        return widest;
+    }
+
+    private int OutputWidth(int child, int inputFeatures) =>
+        ShapeInference.OutputFeatures(_layers[child], inputFeatures)
+        ?? throw new InvalidOperationException($"Layer {child} ({_layers[child]}) has no state-free inference path.");
+
+    private static long ForwardCount(ILayer layer) => layer is IModeStateOwner owner ? owner.ModeState.ForwardCount : 0;
 
     /// <summary>
     /// Rejects, before any layer has run, an input whose width does not fit the chain and a one-row batch that a

@@ -27,11 +27,7 @@ public sealed class SgdMomentum
     {
         ArgumentNullException.ThrowIfNull(parameters);
         _parameters = [.. parameters];
-        if (_parameters.Distinct().Count() != _parameters.Length)
-        {
-            throw new ArgumentException("Each parameter may be listed once, but some appear more than once.",
-                nameof(parameters));
-        }
+        RequireEachParameterOnce(_parameters);
         RequireInRange(momentum, 0.0, 1.0, nameof(momentum));
         RequireInRange(weightDecay, 0.0, double.MaxValue, nameof(weightDecay));
         if (nesterov && momentum <= 0.0)
@@ -94,6 +90,21 @@ public sealed class SgdMomentum
 
     private void Update(Span<double> value, ReadOnlySpan<double> gradient, Span<double> velocity) =>
         MomentumUpdate.Apply(value, gradient, velocity, _learningRate, Momentum, WeightDecay, Nesterov);
+
+    private static void RequireEachParameterOnce(Parameter[] parameters)
+    {
+        var firstIndex = new Dictionary<Parameter, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (!firstIndex.TryAdd(parameters[i], i))
+            {
+                throw new ArgumentException(
+                    $"Each parameter may be listed once, but parameter {i.ToString(CultureInfo.InvariantCulture)} " +
+                    $"({parameters[i]}) appears more than once: it is parameter " +
+                    $"{firstIndex[parameters[i]].ToString(CultureInfo.InvariantCulture)} again.", nameof(parameters));
+            }
+        }
+    }
 
     private static void RequireInRange(double value, double min, double max, string name)
     {

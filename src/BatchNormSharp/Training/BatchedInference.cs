@@ -3,13 +3,26 @@ using BatchNormSharp.Kernels;
 namespace BatchNormSharp;
 
 /// <summary>
-/// Runs a model in inference mode over a data set, batch by batch, reusing its batch storage between calls: the
-/// engine behind <see cref="InferenceExtensions"/> and the trainer's validation.
+/// Runs a model in inference mode over a data set, batch by batch: the engine behind <see cref="InferenceExtensions"/>
+/// and the trainer's validation.
 /// </summary>
+/// <remarks>
+/// When every layer of the model is one of this library's (<see cref="IInferenceLayer"/>), the batches go through the
+/// state-free inference path: nothing of the model is written — no forward cache, no mode — so several instances may
+/// run on one model at once, and a pending backward pass of the model is left alone. A model holding a user's own
+/// layer goes through <see cref="ILayer.Forward"/> in inference mode instead, which writes the layers' caches. The
+/// instance itself keeps reusable storage and is used by one thread.
+/// </remarks>
 internal sealed class BatchedInference(ILayer model)
 {
+    private readonly bool _stateFree = model is IInferenceLayer &&
+                                       LayerTree.Leaves(model).All(leaf => leaf.Layer is IInferenceLayer);
     private readonly BatchBuffer _batches = new();
+    private readonly Dictionary<int, Tensor> _logitsByRows = [];
     private readonly SoftmaxCrossEntropy _loss = new();
+
+    /// <summary>Whether batches take the state-free path (every layer is one of this library's).</summary>
+    public bool IsStateFree => _stateFree;
 
     /// <summary>Mean loss and accuracy over checked data.</summary>
     public EvaluationResult Evaluate(Tensor inputs, int[] labels, int batchSize)
@@ -20,8 +33,8 @@ internal sealed class BatchedInference(ILayer model)
         for (int start = 0; start < rows; start += batchSize)
         {
             int count = Math.Min(batchSize, rows - start);
-            var (batch, batchLabels) = _batches.Range(inputs, labels, start, count);
-            var logits = model.Forward(batch, ForwardMode.Inference);
+            var logits = Logits(inputs, start, count);
+            ReadOnlySpan<int> batchLabels = labels.AsSpan(start, count);
             lossSum += _loss.Forward(logits, batchLabels) * count;
             correct += Accuracy.CountCorrect(logits, batchLabels);
         }
@@ -37,13 +50,32 @@ internal sealed class BatchedInference(ILayer model)
         for (int start = 0; start < rows; start += batchSize)
         {
             int count = Math.Min(batchSize, rows - start);
-            var (batch, _) = _batches.Range(inputs, null, start, count);
-            var logits = model.Forward(batch, ForwardMode.Inference);
+            var logits = Logits(inputs, start, count);
             int classes = logits.Shape[1];
             probabilities ??= Tensor.Zeros(rows, classes);
             Softmax.Rows(logits.AsReadOnlySpan(), count, classes,
                 probabilities.AsSpan().Slice(start * classes, count * classes), logSumExp);
         }
         return new Prediction(probabilities!.ArgMaxRows(), probabilities);
+    }
+
+    /// <summary>The inference-mode logits of rows <c>[start, start + count)</c>; valid until the next call.</summary>
+    private Tensor Logits(Tensor inputs, int start, int count)
+    {
+        int width = inputs.Shape[1];
+        if (!_stateFree)
+        {
+            var (batch, _) = _batches.Range(inputs, null, start, count);
+            return model.Forward(batch, ForwardMode.Inference);
+        }
+        int classes = ShapeInference.OutputFeatures(model, width)!.Value;
+        if (!_logitsByRows.TryGetValue(count, out var logits) || logits.Shape[1] != classes)
+        {
+            logits = Tensor.Zeros(count, classes);
+            _logitsByRows[count] = logits;
+        }
+        ((IInferenceLayer)model).Infer(inputs.AsReadOnlySpan().Slice(start * width, count * width), count, width,
+            logits.AsSpan());
+        return logits;
     }
 }

@@ -5,9 +5,17 @@ namespace BatchNormSharp;
 /// inference mode (running statistics, nothing changed), batch by batch.
 /// </summary>
 /// <remarks>
-/// Like every layer call, these are not thread-safe on one model instance: a forward pass writes the layers' reusable
-/// output storage. To predict from several threads, give each thread its own model loaded from the same
-/// <see cref="StateDictExtensions.StateDict"/>.
+/// <para><b>Thread safety.</b> <see cref="Predict"/> and <see cref="Evaluate"/> may be called from any number of
+/// threads at once on one model, with results bit for bit equal to sequential calls, as long as nobody trains the
+/// model, loads a state into it or changes a parameter at the same time. They write nothing of the model — no running
+/// statistic, no forward cache, not even the mode — so they may also run between a training forward pass and its
+/// backward pass. This holds when every layer of the model is one of this library's (<see cref="Dense"/>,
+/// <see cref="BatchNorm"/>, <see cref="ReLU"/>, <see cref="Sequential"/>); a model holding a user's own
+/// <see cref="ILayer"/> is run through <see cref="ILayer.Forward"/> in inference mode, which is not thread-safe.
+/// <see cref="ILayer.Forward"/>, <see cref="ILayer.Backward"/> and <see cref="Trainer.Fit"/> are never
+/// thread-safe on one model.</para>
+/// <para><b>NaN.</b> Inference does not scan its inputs: a NaN or infinite input gives a NaN or infinite row of
+/// probabilities, as in PyTorch.</para>
 /// </remarks>
 public static class InferenceExtensions
 {

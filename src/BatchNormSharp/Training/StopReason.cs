@@ -12,6 +12,9 @@ public enum StopReason
     /// <summary>The cancellation token was signalled; training stopped before the next batch.</summary>
     Cancelled,
 
-    /// <summary>A batch's loss was NaN or infinite; training stopped before that batch's update.</summary>
+    /// <summary>
+    /// A batch's loss was NaN or infinite, or a <see cref="BatchNorm"/> refused the batch because its statistics were;
+    /// training stopped before that batch's update.
+    /// </summary>
     NonFiniteLoss,
 }

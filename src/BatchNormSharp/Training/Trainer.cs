@@ -18,8 +18,9 @@ namespace BatchNormSharp;
 /// and the trainer adds the bookkeeping around it. Steady-state batches reuse their storage and allocate nothing.</para>
 /// <para>Fit returns a <see cref="TrainingHistory"/> for every way of stopping: it does not throw on cancellation
 /// (the history says <see cref="StopReason.Cancelled"/>), and it stops at the first batch whose loss is NaN or
-/// infinite, before that batch updates the weights (<see cref="StopReason.NonFiniteLoss"/>; that batch's
-/// forward pass has already moved the BatchNorm running statistics).</para>
+/// infinite, or whose batch statistics a <see cref="BatchNorm"/> refuses as NaN or infinite, before that batch
+/// updates the weights (<see cref="StopReason.NonFiniteLoss"/>). A BatchNorm's refusal changes no running statistic;
+/// a non-finite loss with finite statistics comes after the forward pass has moved them.</para>
 /// <para>A trainer is not thread-safe; nor is the model while it trains.</para>
 /// </remarks>
 public sealed class Trainer
@@ -111,7 +112,18 @@ public sealed class Trainer
                     $"Cancelled before batch {Format(batch + 1)} of epoch {Format(epoch)}."));
             }
             var (x, y) = _batches.Gather(run.Inputs, run.Labels, run.BatchRows(batch));
-            double loss = TrainStep(x, y, out int batchCorrect);
+            double loss;
+            int batchCorrect;
+            try
+            {
+                loss = TrainStep(x, y, out batchCorrect);
+            }
+            catch (NonFiniteBatchException exception)
+            {
+                return new EpochOutcome(null, (StopReason.NonFiniteLoss,
+                    $"The forward pass of batch {Format(batch + 1)} of epoch {Format(epoch)} met non-finite values; " +
+                    $"stopped before updating the weights with it. {exception.Reason}"));
+            }
             if (!double.IsFinite(loss))
             {
                 return new EpochOutcome(null, (StopReason.NonFiniteLoss,

@@ -5,7 +5,7 @@ namespace BatchNormSharp.Tests;
 
 /// <summary>
 /// A bit-exact copy of the state of some layers: every parameter's value and gradient and every buffer (running
-/// statistics). <see cref="ShouldBeUnchanged"/> proves that a call changed nothing; <see cref="Restore"/> puts the
+/// statistics, <c>num_batches_tracked</c>), and optionally an optimizer's momentum buffers. <see cref="ShouldBeUnchanged"/> proves that a call changed nothing; <see cref="Restore"/> puts the
 /// state back, which is how the gradient checker keeps running statistics untouched.
 /// </summary>
 internal sealed class StateSnapshot
@@ -26,6 +26,29 @@ internal sealed class StateSnapshot
             string prefix = i.ToString(CultureInfo.InvariantCulture) + ".";
             AddParameters(entries, prefix, layers[i].Parameters);
             AddBuffers(entries, prefix, layers[i].Buffers);
+        }
+        return new StateSnapshot(entries);
+    }
+
+    /// <summary>
+    /// Captures a model by state-dict name (every parameter's value and gradient, every buffer) and the momentum
+    /// buffer of every parameter <paramref name="optimizer"/> updates: everything a training step can change.
+    /// </summary>
+    public static StateSnapshot Of(ILayer model, SgdMomentum optimizer)
+    {
+        var entries = new List<Entry>();
+        foreach (var (name, parameter) in model.NamedParameters())
+        {
+            entries.Add(new Entry(name, parameter.Value));
+            entries.Add(new Entry(name + ".grad", parameter.Gradient));
+        }
+        foreach (var (name, buffer) in model.NamedBuffers())
+        {
+            entries.Add(new Entry(name, buffer.Value));
+        }
+        for (int i = 0; i < optimizer.Velocities.Count; i++)
+        {
+            entries.Add(new Entry($"optimizer.velocity[{i.ToString(CultureInfo.InvariantCulture)}]", optimizer.Velocities[i]));
         }
         return new StateSnapshot(entries);
     }

@@ -100,6 +100,65 @@ public class BatchNormBadInputTests
         Bits(layer).Should().Equal(Bits(twin));
     }
 
+    [Theory]
+    [InlineData(double.NaN, "NaN", "NaN")]
+    [InlineData(double.PositiveInfinity, "Infinity", "NaN")]
+    [InlineData(double.NegativeInfinity, "-Infinity", "NaN")]
+    [InlineData(1e300, "*", "Infinity")]
+    public void Forward_NonFiniteStatisticsInTraining_ThrowsNamingTheFeatureAndChangesNothing(double value,
+        string mean, string variance)
+    {
+        var layer = UsedLayer();
+        var x = TestData.Normal(4, 5, seed: 2, mean: 3, spread: 2);
+        x[1, 3] = value;
+        if (value == 1e300)
+        {
+            x[2, 3] = -1e300; // a finite mean, but squared deviations of 1e600 overflow
+        }
+        var before = StateSnapshot.Of(layer);
+
+        var act = () => layer.Forward(x, ForwardMode.Training);
+
+        act.Should().Throw<ArgumentException>()
+            .WithMessage($"*finite mean and variance*feature 3 of the [4, 5] batch has mean {mean} and variance {variance}*")
+            .Which.ParamName.Should().Be("input");
+        before.ShouldBeUnchanged("a refused batch must not reach the running statistics nor the counter");
+    }
+
+    [Fact]
+    public void Forward_NaNInInference_PropagatesToThatRowLikePyTorch()
+    {
+        var layer = UsedLayer();
+        var x = TestData.Normal(3, 5, seed: 2, mean: 3, spread: 2);
+        x[1, 2] = double.NaN;
+        var before = StateSnapshot.Of(layer);
+
+        var y = layer.Forward(x, ForwardMode.Inference);
+
+        double.IsNaN(y[1, 2]).Should().BeTrue();
+        y.ToArray().Count(double.IsNaN).Should().Be(1, "inference normalises each value on its own");
+        before.ShouldBeUnchanged();
+    }
+
+    [Fact]
+    public void Forward_NonFiniteBatchRefusedAfterAGoodForward_BackwardStillGoesThroughTheGoodOne()
+    {
+        var layer = UsedLayer();
+        var twin = UsedLayer();
+        var x = TestData.Normal(4, 5, seed: 2, mean: 3, spread: 2);
+        var dy = TestData.Normal(4, 5, seed: 3);
+        layer.Forward(x, ForwardMode.Training);
+        twin.Forward(x, ForwardMode.Training);
+        var poisoned = TestData.Normal(4, 5, seed: 4, mean: 30, spread: 9);
+        poisoned[0, 0] = double.NaN;
+
+        layer.Invoking(l => l.Forward(poisoned, ForwardMode.Training)).Should().Throw<ArgumentException>();
+        var dx = layer.Backward(dy);
+
+        dx.ToArray().Should().Equal(twin.Backward(dy).ToArray(), "the refused batch must not overwrite the cache");
+        Bits(layer).Should().Equal(Bits(twin));
+    }
+
     [Fact]
     public void Backward_WrongGradientShape_ThrowsNamingExpectedAndActualAndChangesNothing()
     {

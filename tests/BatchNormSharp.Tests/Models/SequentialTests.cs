@@ -111,6 +111,80 @@ public class SequentialTests
     }
 
     [Fact]
+    public void Forward_LaterChildRefusesTheBatch_RestoresEveryRunningStatisticAndMode()
+    {
+        var model = new Sequential(new Dense(3, 4, seed: 1), new BatchNorm(4), new RefusingLayer(maxRows: 5),
+            new BatchNorm(4));
+        model.Forward(TrainingData.RandomInputs(4, 3, seed: 2), ForwardMode.Training);
+        model.Eval();
+        var before = StateSnapshot.Of(model);
+
+        var act = () => model.Forward(TrainingData.RandomInputs(6, 3, seed: 3), ForwardMode.Training);
+
+        act.Should().Throw<ArgumentException>().WithMessage("RefusingLayer expects at most 5 rows, but got 6*");
+        before.ShouldBeUnchanged("the BatchNorm in front of the refusing layer had already moved its statistics");
+        model.Layers.Should().OnlyContain(layer => layer.Mode == ForwardMode.Inference);
+    }
+
+    [Fact]
+    public void Forward_SecondBatchNormMeetsNonFiniteValues_RestoresTheFirstOnesStatistics()
+    {
+        var model = new Sequential(new BatchNorm(2), new Dense(2, 2, seed: 1), new BatchNorm(2));
+        var dense = (Dense)model.Layers[1];
+        dense.Weight.Value.Fill(double.MaxValue); // a diverged weight: finite, but its products overflow
+        var before = StateSnapshot.Of(model);
+
+        var act = () => model.Forward(TrainingData.RandomInputs(4, 2, seed: 2), ForwardMode.Training);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*feature 0 of the [4, 2] batch*");
+        before.ShouldBeUnchanged();
+    }
+
+    [Fact]
+    public void Backward_OneChildSwitchedModeAlone_ThrowsNamingItBeforeAnyChildAccumulates()
+    {
+        var model = TrainingData.IrisModel(seed: 1);
+        var logits = model.Forward(TrainingData.RandomInputs(6, 4, seed: 2), ForwardMode.Training);
+        model.Layers[1].Eval();
+        var before = StateSnapshot.Of(model);
+
+        var act = () => model.Backward(TestData.Normal(6, 3, seed: 3));
+
+        act.Should().Throw<InvalidOperationException>()
+            .WithMessage("*Training mode*layer 1 (BatchNorm) has since been switched to Inference mode*");
+        before.ShouldBeUnchanged("layers 4, 3 and 2 would otherwise have accumulated gradients already");
+        logits.Shape.ToArray().Should().Equal(6, 3);
+    }
+
+    [Fact]
+    public void Backward_ChildRanAnotherForwardSince_ThrowsNamingItBeforeAnyChildAccumulates()
+    {
+        var model = TrainingData.NestedModel(seed: 1);
+        model.Forward(TrainingData.RandomInputs(6, 3, seed: 2), ForwardMode.Training);
+        ((Sequential)model.Layers[2]).Layers[0].Forward(TrainingData.RandomInputs(3, 5, seed: 4), ForwardMode.Training);
+        var before = StateSnapshot.Of(model);
+
+        var act = () => model.Backward(TestData.Normal(6, 2, seed: 3));
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*layer 2.0 (Dense) has run another forward pass*");
+        before.ShouldBeUnchanged();
+    }
+
+    [Fact]
+    public void Backward_ChildAlreadyWentBack_ThrowsNamingItBeforeAnyChildAccumulates()
+    {
+        var model = TrainingData.IrisModel(seed: 1);
+        model.Forward(TrainingData.RandomInputs(6, 4, seed: 2), ForwardMode.Training);
+        model.Layers[2].Backward(TestData.Normal(6, 10, seed: 5));
+        var before = StateSnapshot.Of(model);
+
+        var act = () => model.Backward(TestData.Normal(6, 3, seed: 3));
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*layer 2 (ReLU) has already gone back*");
+        before.ShouldBeUnchanged();
+    }
+
+    [Fact]
     public void Forward_WrongInputWidth_ThrowsNamingExpectedAndActual()
     {
         var model = TrainingData.IrisModel(seed: 1);

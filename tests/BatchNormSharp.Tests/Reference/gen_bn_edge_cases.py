@@ -119,4 +119,5 @@ def main():
     print(len(cases), 'cases ->', outdir)
 
 
-main()
+if __name__ == '__main__':  # importable: gen_robustness.py reuses case()
+    main()

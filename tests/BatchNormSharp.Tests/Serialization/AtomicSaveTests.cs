@@ -25,6 +25,23 @@ public class AtomicSaveTests
     }
 
     [Fact]
+    public void Save_StateRefusedAfterTheTemporaryFileExists_LeavesThePreviousFileIntactAndNoTemporaryFile()
+    {
+        using var folder = new TemporaryFolder();
+        string path = folder.File("model.safetensors");
+        SafeTensors.Save(TrainingData.IrisModel(seed: 1).StateDict(), path);
+        byte[] good = File.ReadAllBytes(path);
+        var state = TrainingData.IrisModel(seed: 2).StateDict();
+        state["1.num_batches_tracked"].AsSpan()[0] = 0.5; // changed after it was added: no longer an integer
+
+        var act = () => SafeTensors.Save(state, path);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*'1.num_batches_tracked' must hold whole numbers*");
+        File.ReadAllBytes(path).Should().Equal(good);
+        Directory.GetFiles(folder.Path).Should().Equal(path);
+    }
+
+    [Fact]
     public void Save_WriteFailsWithNoPreviousFile_LeavesNothing()
     {
         using var folder = new TemporaryFolder();

@@ -133,20 +133,22 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Fit_NaNInAnInput_StopsAtTheFirstNonFiniteLossBeforeUpdatingWeights()
+    public void Fit_NaNInAnInput_StopsAtThatBatchChangingNoWeightNorStatistic()
     {
         var (inputs, labels) = TrainingData.Clusters(32, 4, 3, seed: 12);
         inputs[5, 2] = double.NaN;
         var model = TrainingData.IrisModel(seed: 13);
-        var parametersBefore = model.Parameters.SelectMany(p => p.Value.ToArray()).ToArray();
+        var before = TrainingData.AllValues(model);
 
         var history = new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9))
             .Fit(inputs, labels, new FitOptions { Epochs = 3, BatchSize = 32, Shuffle = false });
 
         history.StopReason.Should().Be(StopReason.NonFiniteLoss);
-        history.StopMessage.Should().StartWith("The training loss was NaN at batch 1 of epoch 1;");
+        history.StopMessage.Should().StartWith("The forward pass of batch 1 of epoch 1 met non-finite values;")
+            .And.Contain("feature 0 of the [32, 10] batch has mean NaN");
         history.Epochs.Should().BeEmpty();
-        model.Parameters.SelectMany(p => p.Value.ToArray()).Should().Equal(parametersBefore);
+        TrainingData.AllValues(model).Should().Equal(before,
+            "the first BatchNorm refuses the batch before its running statistics move");
     }
 
     [Fact]

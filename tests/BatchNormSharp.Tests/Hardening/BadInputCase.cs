@@ -1,0 +1,22 @@
+namespace BatchNormSharp.Tests.Hardening;
+
+/// <summary>
+/// One entry of the bad-input catalogue: what is done wrong, the exception it must raise and the message it must
+/// carry (a wildcard pattern naming what was expected and what came).
+/// </summary>
+/// <param name="Name">The case, as the README's table lists it.</param>
+/// <param name="Exception">The public exception type the caller sees.</param>
+/// <param name="MessagePattern">A FluentAssertions wildcard pattern (<c>*</c>, <c>?</c>) the message must match.</param>
+/// <param name="Act">The bad call.</param>
+/// <param name="Arrange">Legitimate calls that set the scene (a forward pass to go back through, a mode switch),
+/// run before the state is captured.</param>
+internal sealed record BadInputCase(
+    string Name,
+    Type Exception,
+    string MessagePattern,
+    Action<CatalogueFixture> Act,
+    Action<CatalogueFixture>? Arrange = null)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

@@ -1,0 +1,306 @@
+using BatchNormSharp.Tests.Helpers;
+
+namespace BatchNormSharp.Tests.Hardening;
+
+/// <summary>
+/// Every bad input across the public API that the library must refuse loudly and without changing anything, with
+/// the exception and the message it gives. <see cref="BadInputCatalogueTests"/> runs each case against a trained
+/// model; docs/README-hardening.md lists them as a table.
+/// </summary>
+internal static class BadInputCatalogue
+{
+    private static readonly Type Argument = typeof(ArgumentException);
+    private static readonly Type OutOfRange = typeof(ArgumentOutOfRangeException);
+    private static readonly Type Null = typeof(ArgumentNullException);
+    private static readonly Type InvalidOperation = typeof(InvalidOperationException);
+    private static readonly Type InvalidData = typeof(InvalidDataException);
+
+    public static IReadOnlyList<BadInputCase> Cases { get; } =
+    [
+        .. ModelForward(), .. NonFinite(), .. Backward(), .. Layers(), .. Loss(), .. Fit(), .. Inference(),
+        .. Optimizer(), .. Construction(), .. Loading(),
+    ];
+
+    /// <summary>The case called <paramref name="name"/>.</summary>
+    public static BadInputCase Find(string name) => Cases.Single(c => c.Name == name);
+
+    private static IEnumerable<BadInputCase> ModelForward() =>
+    [
+        new("Model.Forward: input one column too wide", Argument,
+            "*Layer 0 (Dense(4 -> 10)) expects input of shape [batch, 4], but would receive [batch, 5]*",
+            f => f.Model.Forward(Tensor.Zeros(8, 5), ForwardMode.Training)),
+        new("Model.Forward: a vector instead of a batch", Argument,
+            "*expects a non-empty input of shape [batch, features], but got [4]*",
+            f => f.Model.Forward(Tensor.Zeros(4), ForwardMode.Training)),
+        new("Model.Forward: a rank-3 tensor", Argument,
+            "*expects a non-empty input of shape [batch, features], but got [2, 2, 4]*",
+            f => f.Model.Forward(Tensor.Zeros(2, 2, 4), ForwardMode.Inference)),
+        new("Model.Forward: an empty batch", Argument,
+            "*expects a non-empty input of shape [batch, features], but got [0, 4]*",
+            f => f.Model.Forward(Tensor.Zeros(0, 4), ForwardMode.Training)),
+        new("Model.Forward: a batch of one row in training (BatchNorm)", Argument,
+            "BatchNorm expected more than 1 value per feature*but the model got input of shape [1, 4]*",
+            f => f.Model.Forward(TrainingData.RandomInputs(1, 4, seed: 1), ForwardMode.Training)),
+        new("Model.Forward: an undefined mode", OutOfRange,
+            "Expected ForwardMode.Training or ForwardMode.Inference, but got 7*",
+            f => f.Model.Forward(f.Batch, (ForwardMode)7)),
+        new("Model.Forward: a null input", Null, "*(Parameter 'input')*",
+            f => f.Model.Forward(null!, ForwardMode.Training)),
+        new("Model.Mode: set to an undefined value", OutOfRange,
+            "Expected ForwardMode.Training or ForwardMode.Inference, but got -1*",
+            f => f.Model.Mode = (ForwardMode)(-1)),
+    ];
+
+    private static IEnumerable<BadInputCase> NonFinite() =>
+    [
+        new("Model.Forward in training: a NaN input", Argument,
+            "BatchNorm expected a training batch with a finite mean and variance in every feature, but feature 0 of " +
+            "the [8, 10] batch has mean NaN and variance NaN*",
+            f => f.Model.Forward(f.BatchWith(3, 1, double.NaN), ForwardMode.Training)),
+        new("Model.Forward in training: an infinite input", Argument,
+            "*finite mean and variance*feature 0 of the [8, 10] batch has mean *Infinity and variance NaN*",
+            f => f.Model.Forward(f.BatchWith(3, 1, double.PositiveInfinity), ForwardMode.Training)),
+        new("Model.Forward in training: values whose squares overflow (±1e200)", Argument,
+            "*finite mean and variance*feature 0 of the [8, 10] batch has mean * and variance Infinity*",
+            f =>
+            {
+                var batch = f.BatchWith(0, 0, 1e200);
+                batch[1, 0] = -1e200;
+                f.Model.Forward(batch, ForwardMode.Training);
+            }),
+        new("BatchNorm.Forward in training, called on the layer: a NaN input", Argument,
+            "*finite mean and variance*feature 6 of the [4, 10] batch has mean NaN*",
+            f =>
+            {
+                var batch = TrainingData.RandomInputs(4, 10, seed: 2);
+                batch[2, 6] = double.NaN;
+                f.Layer(1).Forward(batch, ForwardMode.Training);
+            }),
+    ];
+
+    private static IEnumerable<BadInputCase> Backward() =>
+    [
+        new("Model.Backward: before any forward pass", InvalidOperation,
+            "Sequential.Backward was called without a forward pass to go back through: call Forward(input, mode)*",
+            f => f.Model.Backward(Tensor.Zeros(8, 3))),
+        new("Model.Backward: twice after one forward pass", InvalidOperation,
+            "Sequential.Backward was called without a forward pass to go back through*then Backward once*",
+            f => f.Model.Backward(Tensor.Zeros(8, 3)),
+            f => f.Model.Backward(TrainingData.RandomInputs(f.ForwardBatch().Shape[0], 3, seed: 3, 1, 0))),
+        new("Model.Backward: a gradient of the wrong shape", Argument,
+            "BatchNorm.Backward expects a gradient of shape [8, 3] (the shape of the last forward output), but got [8, 2]*",
+            f => f.Model.Backward(Tensor.Zeros(8, 2)),
+            f => f.ForwardBatch()),
+        new("Model.Backward: a null gradient", Null, "*(Parameter 'outputGradient')*",
+            f => f.Model.Backward(null!),
+            f => f.ForwardBatch()),
+        new("Model.Backward: the model switched to Eval() between forward and backward", InvalidOperation,
+            "Sequential.Backward cannot run: the forward pass ran in Training mode, but the layer has since been " +
+            "switched to Inference mode*",
+            f => f.Model.Backward(Tensor.Zeros(8, 3)),
+            f => { f.ForwardBatch(); f.Model.Eval(); }),
+        new("Model.Backward: one child switched to inference alone between forward and backward", InvalidOperation,
+            "*forward pass ran in Training mode, but layer 1 (BatchNorm) has since been switched to Inference mode*",
+            f => f.Model.Backward(Tensor.Zeros(8, 3)),
+            f => { f.ForwardBatch(); f.Layer(1).Eval(); }),
+        new("Model.Backward: a child ran its own forward pass since the model's", InvalidOperation,
+            "*layer 3 (Dense) has run another forward pass since the model's forward pass*",
+            f => f.Model.Backward(Tensor.Zeros(8, 3)),
+            f => { f.ForwardBatch(); f.Layer(3).Forward(Tensor.Zeros(5, 10), ForwardMode.Training); }),
+        new("Model.Backward: a child already went back on its own", InvalidOperation,
+            "*layer 4 (BatchNorm) has already gone back through its forward pass*",
+            f => f.Model.Backward(Tensor.Zeros(8, 3)),
+            f => { f.ForwardBatch(); f.Layer(4).Backward(TrainingData.RandomInputs(8, 3, seed: 4, 1, 0)); }),
+    ];
+
+    private static IEnumerable<BadInputCase> Layers() =>
+    [
+        new("Dense.Forward: input of the wrong width", Argument,
+            "Dense expects input of shape [batch, 4], but got [8, 3]*",
+            f => f.Layer(0).Forward(Tensor.Zeros(8, 3), ForwardMode.Training)),
+        new("Dense.Backward: a gradient of the wrong shape", Argument,
+            "Dense.Backward expects a gradient of shape [8, 10]*but got [8, 4]*",
+            f => f.Layer(0).Backward(Tensor.Zeros(8, 4)),
+            f => f.Layer(0).Forward(f.Batch, ForwardMode.Training)),
+        new("BatchNorm.Forward: input of the wrong width", Argument,
+            "BatchNorm expects input of shape [batch, 10], but got [8, 4]*",
+            f => f.Layer(1).Forward(Tensor.Zeros(8, 4), ForwardMode.Inference)),
+        new("BatchNorm.Forward: a batch of one row in training", Argument,
+            "BatchNorm expected more than 1 value per feature*but got input of shape [1, 10]*",
+            f => f.Layer(1).Forward(Tensor.Zeros(1, 10), ForwardMode.Training)),
+        new("BatchNorm.Backward: before any forward pass of its own", InvalidOperation,
+            "BatchNorm.Backward was called without a forward pass to go back through: call Forward(input, mode)*",
+            f => f.Layer(4).Backward(Tensor.Zeros(8, 3))),
+        new("ReLU.Forward: a vector instead of a batch", Argument,
+            "ReLU expects a non-empty input of shape [batch, features], but got [10]*",
+            f => f.Layer(2).Forward(Tensor.Zeros(10), ForwardMode.Training)),
+        new("ReLU.Backward: a gradient of the wrong shape", Argument,
+            "ReLU.Backward expects a gradient of shape [8, 10]*but got [8, 9]*",
+            f => f.Layer(2).Backward(Tensor.Zeros(8, 9)),
+            f => f.Layer(2).Forward(Tensor.Zeros(8, 10), ForwardMode.Training)),
+    ];
+
+    private static IEnumerable<BadInputCase> Loss() =>
+    [
+        new("SoftmaxCrossEntropy.Forward: fewer labels than rows", Argument,
+            "Expected one label per row (8), but got 7 labels*",
+            f => f.Loss.Forward(f.Logits!, f.Labels.AsSpan(0, 7)),
+            f => f.Logits = f.Model.Forward(f.Batch, ForwardMode.Inference)),
+        new("SoftmaxCrossEntropy.Forward: a label equal to the class count", Argument,
+            "Labels must lie in [0, 3) for 3 classes, but label 2 is 3*",
+            f => f.Loss.Forward(f.Logits!, [0, 1, 3, 0, 1, 2, 0, 1]),
+            f => f.Logits = f.Model.Forward(f.Batch, ForwardMode.Inference)),
+        new("SoftmaxCrossEntropy.Forward: a negative label", Argument,
+            "Labels must lie in [0, 3) for 3 classes, but label 0 is -1*",
+            f => f.Loss.Forward(f.Logits!, [-1, 1, 2, 0, 1, 2, 0, 1]),
+            f => f.Logits = f.Model.Forward(f.Batch, ForwardMode.Inference)),
+        new("SoftmaxCrossEntropy.Forward: an empty batch of logits", Argument,
+            "SoftmaxCrossEntropy expects a non-empty input of shape [batch, features], but got [0, 3]*",
+            f => f.Loss.Forward(Tensor.Zeros(0, 3), [])),
+        new("SoftmaxCrossEntropy.Backward: before any forward pass", InvalidOperation,
+            "SoftmaxCrossEntropy.Backward was called without a forward pass*call Forward(logits, labels) first*",
+            f => f.Loss.Backward()),
+    ];
+
+    private static IEnumerable<BadInputCase> Fit() =>
+    [
+        new("Trainer.Fit: one label fewer than rows", Argument,
+            "Expected one label per input row (40), but got 39 labels in labels*",
+            f => f.Trainer.Fit(f.Inputs, f.Labels[..^1])),
+        new("Trainer.Fit: a label equal to the class count", Argument,
+            "Labels must lie in [0, 3) for a model with 3 outputs, but labels[5] is 3*",
+            f => f.Trainer.Fit(f.Inputs, f.LabelsWith(5, 3))),
+        new("Trainer.Fit: a negative label", Argument,
+            "Labels must lie in [0, 3) for a model with 3 outputs, but labels[0] is -2*",
+            f => f.Trainer.Fit(f.Inputs, f.LabelsWith(0, -2))),
+        new("Trainer.Fit: inputs of the wrong width", Argument,
+            "Layer 0 (Dense(4 -> 10)) expects input of shape [batch, 4], but would receive [batch, 6]*",
+            f => f.Trainer.Fit(Tensor.Zeros(40, 6), f.Labels)),
+        new("Trainer.Fit: no rows", Argument,
+            "Expected inputs of shape [rows, features] with at least one row, but got [0, 4]*",
+            f => f.Trainer.Fit(Tensor.Zeros(0, 4), [])),
+        new("Trainer.Fit: a single row (no batch BatchNorm can train on)", Argument,
+            "There is no batch to train on: 1 training rows in batches of 32*",
+            f => f.Trainer.Fit(Tensor.FromSpan(f.Inputs.Row(0), 1, 4), [0])),
+        new("Trainer.Fit: batch size 1 with BatchNorm", OutOfRange,
+            "The model has a BatchNorm that normalises with batch statistics, which needs at least 2 rows per batch, " +
+            "but the batch size is 1*",
+            f => f.Trainer.Fit(f.Inputs, f.Labels, new FitOptions { BatchSize = 1 })),
+        new("FitOptions: batch size 0", OutOfRange, "BatchSize must be at least 1, but was 0*",
+            f => f.Trainer.Fit(f.Inputs, f.Labels, new FitOptions { BatchSize = 0 })),
+        new("FitOptions: 0 epochs", OutOfRange, "Epochs must be at least 1, but was 0*",
+            f => f.Trainer.Fit(f.Inputs, f.Labels, new FitOptions { Epochs = 0 })),
+        new("Trainer.Fit: validation labels without validation inputs", Argument,
+            "Validation needs both ValidationInputs and ValidationLabels, but only ValidationLabels was given*",
+            f => f.Trainer.Fit(f.Inputs, f.Labels, new FitOptions { ValidationLabels = f.Labels })),
+        new("Trainer.Fit: validation inputs of the wrong width", Argument,
+            "Layer 0 (Dense(4 -> 10)) expects input of shape [batch, 4], but would receive [batch, 5]*",
+            f => f.Trainer.Fit(f.Inputs, f.Labels,
+                new FitOptions { ValidationInputs = Tensor.Zeros(40, 5), ValidationLabels = f.Labels })),
+        new("Trainer.Fit: early stopping on validation loss without validation data", Argument,
+            "Early stopping monitors ValidationLoss, which needs validation data, but no ValidationInputs were given*",
+            f => f.Trainer.Fit(f.Inputs, f.Labels,
+                new FitOptions { EarlyStopping = new EarlyStopping { Monitor = TrainingMetric.ValidationLoss } })),
+    ];
+
+    private static IEnumerable<BadInputCase> Inference() =>
+    [
+        new("Predict: batch size 0", OutOfRange, "The batch size must be at least 1, but was 0*",
+            f => f.Model.Predict(f.Batch, batchSize: 0)),
+        new("Predict: inputs of the wrong width", Argument,
+            "Layer 0 (Dense(4 -> 10)) expects input of shape [batch, 4], but would receive [batch, 3]*",
+            f => f.Model.Predict(Tensor.Zeros(8, 3))),
+        new("Evaluate: a label equal to the class count", Argument,
+            "Labels must lie in [0, 3) for a model with 3 outputs, but labels[39] is 3*",
+            f => f.Model.Evaluate(f.Inputs, f.LabelsWith(39, 3))),
+        new("Evaluate: more labels than rows", Argument,
+            "Expected one label per input row (8), but got 40 labels in labels*",
+            f => f.Model.Evaluate(f.Batch, f.Labels)),
+    ];
+
+    private static IEnumerable<BadInputCase> Optimizer() =>
+    [
+        new("SgdMomentum.LearningRate: set negative", OutOfRange, "LearningRate must lie in [0, ∞), but was -0.1*",
+            f => f.Optimizer.LearningRate = -0.1),
+        new("SgdMomentum.LearningRate: set to NaN", OutOfRange, "LearningRate must lie in [0, ∞), but was NaN*",
+            f => f.Optimizer.LearningRate = double.NaN),
+        new("new SgdMomentum: a negative learning rate", OutOfRange, "LearningRate must lie in [0, ∞), but was -1*",
+            f => _ = new SgdMomentum(f.Model.Parameters, learningRate: -1)),
+        new("new SgdMomentum: momentum 1.5", OutOfRange, "momentum must lie in [0, 1], but was 1.5*",
+            f => _ = new SgdMomentum(f.Model.Parameters, 0.1, momentum: 1.5)),
+        new("new SgdMomentum: Nesterov without momentum", Argument,
+            "Nesterov momentum needs a momentum greater than 0, but momentum is 0*",
+            f => _ = new SgdMomentum(f.Model.Parameters, 0.1, nesterov: true)),
+        new("new SgdMomentum: a parameter listed twice", Argument,
+            "Each parameter may be listed once, but parameter 8 (weight [4, 10]) appears more than once: it is parameter 0 again*",
+            f => _ = new SgdMomentum([.. f.Model.Parameters, f.Model.Parameters[0]], 0.1)),
+    ];
+
+    private static IEnumerable<BadInputCase> Construction() =>
+    [
+        new("new BatchNorm: eps 0", OutOfRange, "eps must be a finite number greater than 0, but was 0*",
+            f => _ = new BatchNorm(10, eps: 0)),
+        new("new BatchNorm: eps negative", OutOfRange, "eps must be a finite number greater than 0, but was -1E-05*",
+            f => _ = new BatchNorm(10, eps: -1e-5)),
+        new("new BatchNorm: momentum above 1 (Keras's 0.99 would fit; 1.5 does not)", OutOfRange,
+            "momentum must lie in [0, 1]*but was 1.5*", f => _ = new BatchNorm(10, momentum: 1.5)),
+        new("new BatchNorm: momentum below 0", OutOfRange, "momentum must lie in [0, 1]*but was -0.1*",
+            f => _ = new BatchNorm(10, momentum: -0.1)),
+        new("new Dense: zero input features", OutOfRange, "inFeatures must be at least 1, but was 0*",
+            f => _ = new Dense(0, 3, seed: 1)),
+        new("new Sequential: a layer of the model used a second time", Argument,
+            "Each layer instance may appear once in a model, but Dense(4 -> 10) appears more than once*",
+            f => _ = new Sequential(f.Model, f.Layer(0))),
+    ];
+
+    private static IEnumerable<BadInputCase> Loading() =>
+    [
+        new("LoadStateDict: the state of another architecture", Argument,
+            "The state dictionary does not fit the model (nothing was loaded):*Missing (*Unexpected (*Mis-shaped (*" +
+            "0.weight: expected [10, 4], got [5, 3]*",
+            f => f.Model.LoadStateDict(TrainingData.NestedModel(seed: 1).StateDict())),
+        new("LoadStateDict: one entry of the wrong shape", Argument,
+            "The state dictionary does not fit the model (nothing was loaded):*Mis-shaped (1): 3.weight: expected " +
+            "[3, 10], got [10, 3]*",
+            f => f.Model.LoadStateDict(Replace(f.Model.StateDict(), "3.weight", Tensor.Zeros(10, 3)))),
+        new("LoadStateDict: a negative num_batches_tracked", Argument,
+            "*Invalid count (1): 1.num_batches_tracked: expected a whole number of 0 or more*",
+            f => f.Model.LoadStateDict(Replace(f.Model.StateDict(), "1.num_batches_tracked", Tensor.Full(-3.0)))),
+        new("SgdMomentum.LoadStateDict: the state of another optimizer", Argument,
+            "The optimizer state does not fit the optimizer (nothing was loaded):*Missing (*Unexpected (*",
+            f =>
+            {
+                var other = TrainingData.NestedModel(seed: 1);
+                f.Optimizer.LoadStateDict(f.Model, new SgdMomentum(other.Parameters, 0.1, 0.9).StateDict(other));
+            }),
+        new("Load a file cut short into the model", InvalidData,
+            "Not a valid safetensors file: tensor '*' has data_offsets [*], outside the data section of * bytes*",
+            f => f.Model.LoadStateDict(SafeTensors.Read(f.SavedModel().AsMemory(..^20)))),
+        new("Load a file whose header length is damaged into the model", InvalidData,
+            "Not a valid safetensors file: the header length is 72057594037928??? bytes, but at most * bytes follow*",
+            f =>
+            {
+                byte[] file = f.SavedModel();
+                file[7] ^= 0x01; // the top byte of the little-endian length: 2^56 more
+                f.Model.LoadStateDict(SafeTensors.Read(file));
+            }),
+        new("Load a file whose header is not JSON into the model", InvalidData,
+            "Not a valid safetensors file: the header is not valid JSON*",
+            f =>
+            {
+                byte[] file = f.SavedModel();
+                file[8] = (byte)'x';
+                f.Model.LoadStateDict(SafeTensors.Read(file));
+            }),
+    ];
+
+    private static StateDictionary Replace(StateDictionary state, string name, Tensor value)
+    {
+        var copy = new StateDictionary();
+        foreach (var (key, tensor) in state)
+        {
+            copy.Add(key, key == name ? value : tensor, state.IsInteger(key) && key != name);
+        }
+        return copy;
+    }
+}

@@ -1,0 +1,72 @@
+using BatchNormSharp.Tests.Helpers;
+
+namespace BatchNormSharp.Tests.Hardening;
+
+/// <summary>
+/// What a bad-input case acts on: the Iris model trained for a few batches by SGD with momentum, so that every
+/// parameter, gradient, momentum buffer and running statistic (and the batch counter) holds a non-trivial value that
+/// a careless failure would visibly change. A fresh fixture per case keeps the cases independent.
+/// </summary>
+internal sealed class CatalogueFixture
+{
+    private CatalogueFixture()
+    {
+        (Inputs, Labels) = TrainingData.Clusters(40, 4, 3, seed: 21);
+        Model = TrainingData.IrisModel(seed: 22);
+        Optimizer = new SgdMomentum(Model.Parameters, learningRate: 0.05, momentum: 0.9);
+        Trainer = new Trainer(Model, Optimizer);
+        Trainer.Fit(Inputs, Labels, new FitOptions { Epochs = 2, BatchSize = 8, Seed = 23 });
+        Batch = TrainingData.RandomInputs(8, 4, seed: 24);
+    }
+
+    /// <summary>Dense(4, 10) → BatchNorm(10) → ReLU → Dense(10, 3) → BatchNorm(3), trained for ten batches.</summary>
+    public Sequential Model { get; }
+
+    /// <summary>The optimizer that trained <see cref="Model"/>; its momentum buffers are non-zero.</summary>
+    public SgdMomentum Optimizer { get; }
+
+    /// <summary>The trainer that trained <see cref="Model"/>.</summary>
+    public Trainer Trainer { get; }
+
+    /// <summary>The 40 training rows, shape [40, 4].</summary>
+    public Tensor Inputs { get; }
+
+    /// <summary>The 40 training labels, in [0, 3).</summary>
+    public int[] Labels { get; }
+
+    /// <summary>A fresh batch of 8 rows that fits the model, shape [8, 4].</summary>
+    public Tensor Batch { get; }
+
+    /// <summary>A loss function for the cases about the loss.</summary>
+    public SoftmaxCrossEntropy Loss { get; } = new();
+
+    /// <summary>Logits a case's arrange step computed, for the loss cases.</summary>
+    public Tensor? Logits { get; set; }
+
+    public static CatalogueFixture Create() => new();
+
+    /// <summary>The model's layer at <paramref name="index"/>.</summary>
+    public ILayer Layer(int index) => Model.Layers[index];
+
+    /// <summary><see cref="Batch"/> with one value replaced.</summary>
+    public Tensor BatchWith(int row, int column, double value)
+    {
+        var batch = Batch.Clone();
+        batch[row, column] = value;
+        return batch;
+    }
+
+    /// <summary>The training labels with one replaced.</summary>
+    public int[] LabelsWith(int index, int label)
+    {
+        int[] labels = [.. Labels];
+        labels[index] = label;
+        return labels;
+    }
+
+    /// <summary>A training-mode forward pass of <see cref="Batch"/>, leaving a backward pass pending.</summary>
+    public Tensor ForwardBatch() => Model.Forward(Batch, ForwardMode.Training);
+
+    /// <summary>The model's state saved as safetensors bytes.</summary>
+    public byte[] SavedModel() => SafeTensorsFiles.ToBytes(Model.StateDict());
+}
