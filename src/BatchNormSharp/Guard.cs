@@ -35,6 +35,21 @@ internal static class Guard
         }
     }
 
+    /// <summary>
+    /// Refuses a layer's own output as its input: that tensor is the storage the call is about to overwrite (and, for
+    /// BatchNorm, what its backward pass reads again), so the result would be silently wrong.
+    /// </summary>
+    public static void NotOwnOutput(Tensor input, Tensor? ownOutput, string layer, string parameterName)
+    {
+        if (ReferenceEquals(input, ownOutput))
+        {
+            throw new ArgumentException(
+                $"{layer} expected an input other than its own output tensor, but got the tensor its last Forward " +
+                "returned, which this call overwrites. Pass a copy (output.Clone()) or use a second layer.",
+                parameterName);
+        }
+    }
+
     /// <summary>Requires <paramref name="gradient"/> to have exactly the shape of <paramref name="output"/>.</summary>
     public static void SameShape(Tensor gradient, Tensor output, string layer, string parameterName)
     {

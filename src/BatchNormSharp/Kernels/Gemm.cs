@@ -111,10 +111,14 @@ internal static class Gemm
         }
     }
 
-    /// <summary>How many threads share a product: one below the size threshold, else one per core.</summary>
+    /// <summary>
+    /// How many threads share a product: one below the size threshold (unless the calling thread asked for
+    /// <see cref="KernelThreading.AlwaysSplit"/>, which tests use to run the split path on small products), else one
+    /// per core.
+    /// </summary>
     private static int DegreeOfParallelism(in GemmProblem problem, int maxDegreeOfParallelism)
     {
-        if (problem.OperandBytes < ParallelThresholdBytes)
+        if (problem.OperandBytes < ParallelThresholdBytes && KernelThreads.Mode != KernelThreading.AlwaysSplit)
         {
             return 1;
         }

@@ -195,6 +195,7 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
     public Tensor Forward(Tensor input, ForwardMode mode)
     {
         Guard.Batch(input, NumFeatures, nameof(BatchNorm), nameof(input));
+        Guard.NotOwnOutput(input, _output, nameof(BatchNorm), nameof(input));
         bool useBatchStatistics = mode switch
         {
             ForwardMode.Training => true,

@@ -93,6 +93,7 @@ public sealed class Dense : ILayer, IModeStateOwner, IInferenceLayer
     public Tensor Forward(Tensor input, ForwardMode mode)
     {
         Guard.Batch(input, InFeatures, nameof(Dense), nameof(input));
+        Guard.NotOwnOutput(input, _output, nameof(Dense), nameof(input));
         ModeState.Validate(mode, nameof(mode));
         int batch = input.Shape[0];
         var output = Tensor.Reuse(_output, batch, OutFeatures);

@@ -1,3 +1,4 @@
+using BatchNormSharp.Kernels;
 using BatchNormSharp.Tests.Helpers;
 
 namespace BatchNormSharp.Tests.Hardening;
@@ -7,10 +8,7 @@ namespace BatchNormSharp.Tests.Hardening;
 /// and the recorded losses, through <see cref="Trainer.Fit"/> and through a hand-written loop.
 /// </summary>
 /// <remarks>
-/// TODO(lead, after merging the kernel branches): add <c>Fit_OneThreadOrTwoThreadKernels_GiveBitIdenticalWeights</c>
-/// here — train once with the GEMM and BatchNorm kernels forced to one thread and once to two threads (the internal
-/// thread-count switches the kernel branches add) and compare with <see cref="Fingerprint"/>. It is not written
-/// (nor skipped) here because those switches do not exist on this branch.
+/// Also: the kernels give the same bits whether they run on one thread or split their work across two.
 /// </remarks>
 public class DeterminismTests
 {
@@ -34,6 +32,18 @@ public class DeterminismTests
 
         second.Should().Equal(first);
         otherModel.Should().NotEqual(first, "the check must be able to see a difference");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Fit_KernelsOnOneThreadOrSplitAcrossTwo_GiveBitIdenticalWeights(bool splitEveryCall)
+    {
+        var oneThread = WithKernelThreading(KernelThreading.SingleThread, FitMediumModel);
+        var twoThreads = WithKernelThreading(
+            splitEveryCall ? KernelThreading.AlwaysSplit : KernelThreading.Automatic, FitMediumModel);
+
+        twoThreads.Should().Equal(oneThread);
     }
 
     [Fact]
@@ -73,6 +83,36 @@ public class DeterminismTests
         }
 
         Fingerprint(byHand, handOptimizer, []).Should().Equal(Fingerprint(fitted, fitOptimizer, []));
+    }
+
+    /// <summary>
+    /// A model large enough that, in <see cref="KernelThreading.Automatic"/>, its first products and BatchNorm passes
+    /// cross the 1 MB threshold at which the kernels split their work across threads.
+    /// </summary>
+    private static long[] FitMediumModel()
+    {
+        var (inputs, labels) = TrainingData.Clusters(512, 256, 4, seed: 14, spread: 2.0);
+        var random = new Random(15);
+        var model = new Sequential(new Dense(256, 512, random), new BatchNorm(512), new ReLU(),
+            new Dense(512, 4, random), new BatchNorm(4));
+        var optimizer = new SgdMomentum(model.Parameters, 0.05, 0.9);
+        var history = new Trainer(model, optimizer).Fit(inputs, labels,
+            new FitOptions { Epochs = 2, BatchSize = 256, Seed = 16 });
+        return Fingerprint(model, optimizer, history.TrainingLoss);
+    }
+
+    private static long[] WithKernelThreading(KernelThreading threading, Func<long[]> run)
+    {
+        var previous = KernelThreads.Mode;
+        KernelThreads.Mode = threading;
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            KernelThreads.Mode = previous;
+        }
     }
 
     /// <summary>Fit with shuffling, validation and early stopping that restores the best weights.</summary>

@@ -251,4 +251,18 @@ public class BatchNormBadInputTests
         [.. layer.Parameters.SelectMany(p => p.Value.ToArray().Concat(p.Gradient.ToArray()))
             .Concat(layer.Buffers.SelectMany(b => b.Value.ToArray()))
             .Select(BitConverter.DoubleToInt64Bits)];
+
+    [Fact]
+    public void Forward_ItsOwnOutputAsInput_ThrowsAndKeepsStatisticsAndPendingBackward()
+    {
+        var layer = new BatchNorm(3);
+        var output = layer.Forward(TestData.Normal(5, 3, seed: 31, mean: 4.0, spread: 2.0), ForwardMode.Training);
+        var before = StateSnapshot.Of(layer);
+
+        var act = () => layer.Forward(output, ForwardMode.Training);
+
+        act.Should().Throw<ArgumentException>().WithMessage("BatchNorm expected an input other than its own output*Clone()*");
+        before.ShouldBeUnchanged();
+        layer.Invoking(l => l.Backward(TestData.Normal(5, 3, seed: 32))).Should().NotThrow();
+    }
 }

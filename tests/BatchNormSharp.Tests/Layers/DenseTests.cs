@@ -207,4 +207,17 @@ public class DenseTests(ITestOutputHelper output)
         double mean = values.Average();
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
     }
+
+    [Fact]
+    public void Forward_ItsOwnOutputAsInput_ThrowsInsteadOfOverwritingWhatItReads()
+    {
+        var layer = new Dense(4, 4, seed: 33);
+        var output = layer.Forward(TestData.Normal(3, 4, seed: 34), ForwardMode.Training);
+        var kept = output.Clone();
+
+        var act = () => layer.Forward(output, ForwardMode.Training);
+
+        act.Should().Throw<ArgumentException>().WithMessage("Dense expected an input other than its own output*");
+        output.AsReadOnlySpan().ToArray().Should().Equal(kept.AsReadOnlySpan().ToArray());
+    }
 }
