@@ -57,11 +57,8 @@ public class TrainingStepAllocationTests
         allocated.Should().BePositive();
     }
 
-    private static long AllocatedBytesOverSteps(ILayer[] layers, Tensor input, int[] labels)
-    {
-        var previous = KernelThreads.Mode;
-        KernelThreads.Mode = KernelThreading.SingleThread;
-        try
+    private static long AllocatedBytesOverSteps(ILayer[] layers, Tensor input, int[] labels) =>
+        KernelThreads.Run(KernelThreading.SingleThread, () =>
         {
             var step = new Step(layers);
             for (int i = 0; i < 3; i++)
@@ -74,12 +71,7 @@ public class TrainingStepAllocationTests
                 step.Run(input, labels);
             }
             return GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-        finally
-        {
-            KernelThreads.Mode = previous;
-        }
-    }
+        });
 
     private static Tensor Batch(int rows, int columns, Random random)
     {

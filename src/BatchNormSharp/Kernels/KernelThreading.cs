@@ -29,4 +29,19 @@ internal static class KernelThreads
         get => t_mode;
         set => t_mode = value;
     }
+
+    /// <summary>Runs <paramref name="action"/> with the policy set to <paramref name="mode"/>, then puts it back.</summary>
+    public static T Run<T>(KernelThreading mode, Func<T> action)
+    {
+        var previous = t_mode;
+        t_mode = mode;
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            t_mode = previous;
+        }
+    }
 }

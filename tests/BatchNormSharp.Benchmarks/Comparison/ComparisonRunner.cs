@@ -60,16 +60,7 @@ internal static class ComparisonRunner
     /// </summary>
     private static double SingleThreaded(Func<double> measure)
     {
-        var previous = KernelThreads.Mode;
-        KernelThreads.Mode = KernelThreading.SingleThread;
-        try
-        {
-            return measure();
-        }
-        finally
-        {
-            KernelThreads.Mode = previous;
-        }
+        return KernelThreads.Run(KernelThreading.SingleThread, measure);
     }
 
     /// <summary>

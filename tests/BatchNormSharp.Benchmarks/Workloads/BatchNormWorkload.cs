@@ -38,15 +38,6 @@ internal sealed class BatchNormWorkload
     /// <summary>Runs <paramref name="action"/> with the kernels of this thread held to one thread.</summary>
     public static T SingleThreaded<T>(Func<T> action)
     {
-        var previous = KernelThreads.Mode;
-        KernelThreads.Mode = KernelThreading.SingleThread;
-        try
-        {
-            return action();
-        }
-        finally
-        {
-            KernelThreads.Mode = previous;
-        }
+        return KernelThreads.Run(KernelThreading.SingleThread, action);
     }
 }

@@ -103,16 +103,7 @@ public class DeterminismTests
 
     private static long[] WithKernelThreading(KernelThreading threading, Func<long[]> run)
     {
-        var previous = KernelThreads.Mode;
-        KernelThreads.Mode = threading;
-        try
-        {
-            return run();
-        }
-        finally
-        {
-            KernelThreads.Mode = previous;
-        }
+        return KernelThreads.Run(threading, run);
     }
 
     /// <summary>Fit with shuffling, validation and early stopping that restores the best weights.</summary>

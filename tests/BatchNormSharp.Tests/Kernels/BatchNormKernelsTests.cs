@@ -140,16 +140,11 @@ public class BatchNormKernelsTests
 
     private static void WithThreading(KernelThreading threading, Action action)
     {
-        var previous = KernelThreads.Mode;
-        KernelThreads.Mode = threading;
-        try
+        KernelThreads.Run(threading, () =>
         {
             action();
-        }
-        finally
-        {
-            KernelThreads.Mode = previous;
-        }
+            return 0;
+        });
     }
 
     private sealed record Stats(double[] Mean, double[] SumSq, double[] InvStd);
