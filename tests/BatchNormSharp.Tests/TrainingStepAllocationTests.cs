@@ -40,6 +40,48 @@ public class TrainingStepAllocationTests
     }
 
     [Fact]
+    public void Step_NestedSequentialWarmedUp_AllocatesNothing()
+    {
+        // Containers check their children before every backward pass and keep a rollback copy for every forward pass:
+        // neither may allocate.
+        var random = new Random(6);
+        var model = new Sequential(
+            new Dense(4, 10, random), new BatchNorm(10),
+            new Sequential(new ReLU(), new Dense(10, 3, random)), new BatchNorm(3));
+
+        long allocated = AllocatedBytesOverSteps([model], Batch(32, 4, random), Labels(32, 3, random));
+
+        allocated.Should().Be(0);
+    }
+
+    [Fact]
+    public void Fit_TwoMoreEpochsOfTwentyBatches_AllocateOnlyPerEpochBookkeeping()
+    {
+        var random = new Random(7);
+        var inputs = Batch(320, 4, random);
+        var labels = Labels(320, 3, random);
+
+        long oneEpoch = KernelThreads.Run(KernelThreading.SingleThread, () => FitAllocation(inputs, labels, epochs: 1));
+        long threeEpochs = KernelThreads.Run(KernelThreading.SingleThread, () => FitAllocation(inputs, labels, epochs: 3));
+
+        // 40 more batches; a single allocation per batch of even 24 B would add 960 B on top of the epoch records.
+        (threeEpochs - oneEpoch).Should().BeLessThan(2 * 512,
+            "an epoch adds its metrics record and history entry, but a batch adds nothing");
+    }
+
+    private static long FitAllocation(Tensor inputs, int[] labels, int epochs)
+    {
+        var model = new Sequential(new Dense(4, 10, seed: 8), new BatchNorm(10), new ReLU(), new Dense(10, 3, seed: 9),
+            new BatchNorm(3));
+        var trainer = new Trainer(model, new SgdMomentum(model.Parameters, 0.01, 0.9));
+        var options = new FitOptions { Epochs = epochs, BatchSize = 16, Seed = 10 };
+        trainer.Fit(inputs, labels, options); // warm-up: first-use buffers and JIT
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        trainer.Fit(inputs, labels, options);
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
     public void Step_NewBatchSize_AllocatesOnceForTheNewShape()
     {
         // The counter can see allocations: a batch of a new size needs new output tensors.

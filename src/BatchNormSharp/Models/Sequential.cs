@@ -213,23 +213,24 @@ public sealed class Sequential : ILayer, IModeStateOwner, IInferenceLayer
                 continue;
             }
             var state = owner.ModeState;
-            string child = $"layer {LayerTree.Join(path, i.ToString(CultureInfo.InvariantCulture))} ({_layers[i].GetType().Name})";
+            // The name is built only for an error: this check runs on every training step, which must not allocate.
+            string Child() => $"layer {LayerTree.Join(path, i.ToString(CultureInfo.InvariantCulture))} ({_layers[i].GetType().Name})";
             if (state.ForwardCount != _childForwardCounts[i])
             {
                 throw new InvalidOperationException(
-                    $"Sequential.Backward cannot run: {child} has run another forward pass since the model's forward " +
+                    $"Sequential.Backward cannot run: {Child()} has run another forward pass since the model's forward " +
                     "pass, so its cache no longer belongs to it. Run the model's Forward again, then Backward.");
             }
             if (state.PendingForwardMode is not { } forwardMode)
             {
                 throw new InvalidOperationException(
-                    $"Sequential.Backward cannot run: {child} has already gone back through its forward pass (its own " +
+                    $"Sequential.Backward cannot run: {Child()} has already gone back through its forward pass (its own " +
                     "Backward was called). Run the model's Forward again, then Backward once.");
             }
             if (forwardMode != state.Mode)
             {
                 throw new InvalidOperationException(
-                    $"Sequential.Backward cannot run: the forward pass ran in {forwardMode} mode, but {child} has " +
+                    $"Sequential.Backward cannot run: the forward pass ran in {forwardMode} mode, but {Child()} has " +
                     $"since been switched to {state.Mode} mode. Switch it back to {forwardMode} before Backward, or run " +
                     "the model's Forward again.");
             }
