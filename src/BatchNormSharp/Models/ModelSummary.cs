@@ -94,9 +94,22 @@ public sealed class ModelSummary
         return new ModelSummary(model.GetType().Name, inputFeatures, rows);
     }
 
-    /// <summary>Runs a layer of unknown type once, in inference mode, to see how wide its output is.</summary>
-    private static int ProbeOutputFeatures(ILayer layer, int inputFeatures) =>
-        layer.Forward(Tensor.Zeros(2, inputFeatures), ForwardMode.Inference).Shape[1];
+    /// <summary>
+    /// Runs a layer of unknown type once, in inference mode, to see how wide its output is, and puts its mode back.
+    /// (Its forward cache is overwritten: a user's layer cannot be asked for its width any other way.)
+    /// </summary>
+    private static int ProbeOutputFeatures(ILayer layer, int inputFeatures)
+    {
+        var mode = layer.Mode;
+        try
+        {
+            return layer.Forward(Tensor.Zeros(2, inputFeatures), ForwardMode.Inference).Shape[1];
+        }
+        finally
+        {
+            layer.Mode = mode;
+        }
+    }
 
     private static void AppendRow(StringBuilder text, string[] cells, int[] widths)
     {

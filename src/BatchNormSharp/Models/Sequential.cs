@@ -29,6 +29,12 @@ public sealed class Sequential : ILayer, IModeStateOwner, IInferenceLayer
     private readonly Parameter[] _parameters;
     private readonly StateBuffer[] _buffers;
     private readonly long[] _childForwardCounts;
+
+    // Read-only views handed out instead of the arrays, which a caller could otherwise cast back and change.
+    private readonly IReadOnlyList<ILayer> _layersView;
+    private readonly IReadOnlyList<Parameter> _parametersView;
+    private readonly IReadOnlyList<StateBuffer> _buffersView;
+    private readonly Tensor?[] _childOutputs;
     private readonly ForwardRollback _rollback;
     private int _checkedInputFeatures = -1;
     private readonly ModeState _modeState = new();
@@ -54,11 +60,15 @@ public sealed class Sequential : ILayer, IModeStateOwner, IInferenceLayer
         _parameters = [.. _layers.SelectMany(layer => layer.Parameters)];
         _buffers = [.. _layers.SelectMany(layer => layer.Buffers)];
         _childForwardCounts = new long[_layers.Length];
+        _layersView = Array.AsReadOnly(_layers);
+        _parametersView = Array.AsReadOnly(_parameters);
+        _buffersView = Array.AsReadOnly(_buffers);
+        _childOutputs = new Tensor?[_layers.Length];
         _rollback = new ForwardRollback(_layers, _buffers);
     }
 
     /// <summary>The layers, in forward order.</summary>
-    public IReadOnlyList<ILayer> Layers => _layers;
+    public IReadOnlyList<ILayer> Layers => _layersView;
 
     /// <summary>The container's mode. Setting it sets every child's mode, nested containers included.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="ForwardMode"/>.</exception>
@@ -78,10 +88,10 @@ public sealed class Sequential : ILayer, IModeStateOwner, IInferenceLayer
     ModeState IModeStateOwner.ModeState => _modeState;
 
     /// <summary>Every child's parameters, in forward order (the order of <see cref="NamedStateExtensions.NamedParameters"/>).</summary>
-    public IReadOnlyList<Parameter> Parameters => _parameters;
+    public IReadOnlyList<Parameter> Parameters => _parametersView;
 
     /// <summary>Every child's buffers, in forward order (the order of <see cref="NamedStateExtensions.NamedBuffers"/>).</summary>
-    public IReadOnlyList<StateBuffer> Buffers => _buffers;
+    public IReadOnlyList<StateBuffer> Buffers => _buffersView;
 
     /// <summary>Runs the batch through every layer in order, each in <paramref name="mode"/>.</summary>
     /// <param name="input">The batch, shape <c>[batch, features]</c>.</param>
@@ -96,6 +106,15 @@ public sealed class Sequential : ILayer, IModeStateOwner, IInferenceLayer
     {
         Guard.Batch(input, nameof(Sequential), nameof(input));
         ModeState.Validate(mode, nameof(mode));
+        if (IsOutputOfAChild(input))
+        {
+            // A child would overwrite this tensor part-way through the pass while an earlier child keeps it for its
+            // backward pass: silently wrong gradients.
+            throw new ArgumentException(
+                "Sequential expected an input other than a tensor one of its layers returned (they reuse that storage " +
+                "on every call), but got the output of one of its layers. Pass a copy (output.Clone()).",
+                nameof(input));
+        }
         CheckBeforeRunning(input, mode);
 
         _modeState.BackwardCompleted(); // a child that fails half-way must not leave an old forward pass to go back through
@@ -188,6 +207,20 @@ public sealed class Sequential : ILayer, IModeStateOwner, IInferenceLayer
         return text.Append(_layers.Length == 0 ? ")" : "\n)").ToString();
     }
 
+    /// <summary>Whether <paramref name="tensor"/> is the storage a child (at any depth) returned from its last forward pass.</summary>
+    private bool IsOutputOfAChild(Tensor tensor)
+    {
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            if (ReferenceEquals(_childOutputs[i], tensor)
+                || (_layers[i] is Sequential nested && nested.IsOutputOfAChild(tensor)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Tensor RunChildren(Tensor input, ForwardMode mode)
     {
         var output = input;
@@ -195,6 +228,7 @@ public sealed class Sequential : ILayer, IModeStateOwner, IInferenceLayer
         {
             output = _layers[i].Forward(output, mode);
             _childForwardCounts[i] = ForwardCount(_layers[i]);
+            _childOutputs[i] = output;
         }
         return output;
     }

@@ -12,6 +12,7 @@ public static class SummaryExtensions
     /// <returns>The summary.</returns>
     /// <exception cref="ArgumentException">The model does not accept inputs of that width; nothing is changed.</exception>
     /// <remarks>Output shapes of this library's layers are worked out without running them. A layer of another type is
-    /// run once in inference mode on a batch of two zero rows to see its output width.</remarks>
+    /// run once in inference mode on a batch of two zero rows to see its output width; its mode is put back, but its
+    /// forward cache is overwritten, so do not ask for a summary between a forward pass and its backward pass.</remarks>
     public static ModelSummary Summary(this ILayer model, int inputFeatures) => ModelSummary.Create(model, inputFeatures);
 }

@@ -69,6 +69,17 @@ public class ModelSummaryTests
         summary.Layers.Select(layer => layer.OutputFeatures).Should().Equal(4, 8, 8);
     }
 
+    [Fact]
+    public void Summary_LayerOfUnknownType_KeepsItsMode()
+    {
+        var probed = new DuplicateColumns();
+        var model = new Sequential(new Dense(3, 4, seed: 1), probed).Train();
+
+        model.Summary(3);
+
+        probed.Mode.Should().Be(ForwardMode.Training, "probing in inference mode must not leave the layer there");
+    }
+
     /// <summary>A user-defined layer this library knows nothing about: doubles the width.</summary>
     private sealed class DuplicateColumns : ILayer
     {
@@ -79,6 +90,7 @@ public class ModelSummaryTests
 
         public Tensor Forward(Tensor input, ForwardMode mode)
         {
+            Mode = mode; // the ILayer contract: a forward pass leaves the layer in its mode
             int rows = input.Shape[0], width = input.Shape[1];
             var output = Tensor.Zeros(rows, 2 * width);
             for (int i = 0; i < rows; i++)

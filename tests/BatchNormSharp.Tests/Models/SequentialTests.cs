@@ -57,33 +57,19 @@ public class SequentialTests
         }
     }
 
-    [Fact]
-    public void Backward_NestedModel_MatchesCentredDifferences()
+    [Theory]
+    [InlineData(ForwardMode.Training)]
+    [InlineData(ForwardMode.Inference)]
+    public void Backward_NestedModel_MatchesCentredDifferencesForInputAndEveryParameter(ForwardMode mode)
     {
         var model = TrainingData.NestedModel(seed: 8);
+        model.Forward(TrainingData.RandomInputs(16, 3, seed: 11), ForwardMode.Training); // non-trivial running statistics
         var input = TrainingData.RandomInputs(4, 3, seed: 9);
-        var upstream = TrainingData.RandomInputs(4, 2, seed: 10, scale: 1, shift: 0);
-        var saved = model.StateDict(); // training forwards move running statistics: restore them around each probe
 
-        model.Forward(input, ForwardMode.Training);
-        double[] analytic = model.Backward(upstream).ToArray();
+        var report = GradientChecker.CheckLayer(model, input, mode, upstreamSeed: 10);
 
-        const double h = 1e-6;
-        double worst = 0;
-        for (int k = 0; k < input.Length; k++)
-        {
-            double original = input.AsSpan()[k];
-            input.AsSpan()[k] = original + h;
-            double plus = Dot(model.Forward(input, ForwardMode.Training), upstream);
-            input.AsSpan()[k] = original - h;
-            double minus = Dot(model.Forward(input, ForwardMode.Training), upstream);
-            input.AsSpan()[k] = original;
-            model.LoadStateDict(saved);
-            double numeric = (plus - minus) / (2 * h);
-            double error = Math.Abs(analytic[k] - numeric) / Math.Max(1e-8, Math.Abs(analytic[k]) + Math.Abs(numeric));
-            worst = Math.Max(worst, Math.Abs(analytic[k] - numeric) < 1e-9 ? 0 : error);
-        }
-        worst.Should().BeLessThan(1e-6);
+        report.ShouldPass();
+        report.Comparisons.Should().HaveCount(1 + model.Parameters.Count, "dx and every parameter are checked");
     }
 
     [Fact]
@@ -124,6 +110,36 @@ public class SequentialTests
         act.Should().Throw<ArgumentException>().WithMessage("RefusingLayer expects at most 5 rows, but got 6*");
         before.ShouldBeUnchanged("the BatchNorm in front of the refusing layer had already moved its statistics");
         model.Layers.Should().OnlyContain(layer => layer.Mode == ForwardMode.Inference);
+    }
+
+    [Fact]
+    public void Forward_LaterChildRefusesTheBatch_RestoresTheModesInsideNestedContainers()
+    {
+        var inner = new Sequential(new Dense(3, 4, seed: 1), new BatchNorm(4));
+        var model = new Sequential(inner, new RefusingLayer(maxRows: 5));
+        inner.Layers[1].Eval(); // a mixed state inside the nested container: Dense training, BatchNorm inference
+
+        var act = () => model.Forward(TrainingData.RandomInputs(6, 3, seed: 3), ForwardMode.Training);
+
+        act.Should().Throw<ArgumentException>();
+        inner.Layers.Select(layer => layer.Mode).Should().Equal(ForwardMode.Training, ForwardMode.Inference);
+    }
+
+    [Fact]
+    public void Forward_TheOutputOfOneOfItsLayers_ThrowsInsteadOfOverwritingWhatALayerKeeps()
+    {
+        var model = new Sequential(new Dense(3, 3, seed: 4), new BatchNorm(3));
+        var outer = new Sequential(new Dense(3, 3, seed: 5), model);
+        var output = outer.Forward(TrainingData.RandomInputs(4, 3, seed: 6), ForwardMode.Training);
+        var before = StateSnapshot.Of(outer);
+
+        var fedBack = () => model.Forward(output, ForwardMode.Training);
+        var fedBackThroughNesting = () => outer.Forward(output, ForwardMode.Training);
+
+        fedBack.Should().Throw<ArgumentException>().WithMessage("*other than a tensor one of its layers returned*Clone()*");
+        fedBackThroughNesting.Should().Throw<ArgumentException>().WithMessage("*other than a tensor one of its layers*");
+        before.ShouldBeUnchanged();
+        outer.Invoking(m => m.Forward(output.Clone(), ForwardMode.Training)).Should().NotThrow();
     }
 
     [Fact]
@@ -254,13 +270,4 @@ public class SequentialTests
         model.ToString().Should().Be("Sequential(\n  (0): Dense(4 -> 3)\n  (1): Sequential(\n    (0): ReLU()\n  )\n)");
     }
 
-    private static double Dot(Tensor a, Tensor b)
-    {
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sum += a.AsReadOnlySpan()[i] * b.AsReadOnlySpan()[i];
-        }
-        return sum;
-    }
 }
