@@ -67,6 +67,18 @@ internal static class Guard
         $"{layer}.Backward was called without a forward pass to go back through: call Forward(input, mode) on this " +
         "layer first, then Backward once.");
 
+    /// <summary>Requires a state-dict name of one level: not empty, without the dots that containers put between levels.</summary>
+    public static void StateName(string name, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(name, parameterName);
+        if (name.Length == 0 || name.Contains('.', StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Expected a state-dict name of one level, not empty and without dots (e.g. \"weight\"), but got \"{name}\".",
+                parameterName);
+        }
+    }
+
     /// <summary>Requires a strictly positive count, such as a number of features.</summary>
     public static void Positive(int value, string parameterName)
     {

@@ -12,7 +12,8 @@ namespace BatchNormSharp;
 /// <para><see cref="Forward"/> and <see cref="Backward"/> are not thread-safe: a layer keeps the forward cache that its
 /// backward pass needs. For inference from several threads at once, use
 /// <see cref="InferenceExtensions.Predict"/> and <see cref="InferenceExtensions.Evaluate"/>, which write nothing of
-/// the model.</para>
+/// a model built from this library's layers (a model holding a user's own layer runs through its
+/// <see cref="Forward"/>, which is not thread-safe).</para>
 /// </remarks>
 public interface ILayer
 {

@@ -10,8 +10,15 @@ namespace BatchNormSharp;
 /// </remarks>
 public sealed class Parameter
 {
-    internal Parameter(string name, Tensor value)
+    /// <summary>Creates a parameter with a zero gradient of the same shape, for a layer of your own.</summary>
+    /// <param name="name">The state-dict name within the layer, e.g. <c>weight</c>; not empty, no dots (containers add
+    /// the dotted prefix).</param>
+    /// <param name="value">The initial values; the parameter keeps this tensor (no copy).</param>
+    /// <exception cref="ArgumentException">The name is empty or contains a dot.</exception>
+    public Parameter(string name, Tensor value)
     {
+        Guard.StateName(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(value);
         Name = name;
         Value = value;
         Gradient = Tensor.Zeros(value.Shape.ToArray());

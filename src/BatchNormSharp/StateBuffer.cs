@@ -10,8 +10,16 @@ namespace BatchNormSharp;
 /// </remarks>
 public sealed class StateBuffer
 {
-    internal StateBuffer(string name, Tensor value, bool isInteger = false)
+    /// <summary>Creates a buffer, for a layer of your own.</summary>
+    /// <param name="name">The state-dict name within the layer, e.g. <c>running_mean</c>; not empty, no dots.</param>
+    /// <param name="value">The values; the buffer keeps this tensor (no copy).</param>
+    /// <param name="isInteger">Whether the buffer holds a count (saved as a 64-bit integer, like
+    /// <c>num_batches_tracked</c>) rather than measurements.</param>
+    /// <exception cref="ArgumentException">The name is empty or contains a dot.</exception>
+    public StateBuffer(string name, Tensor value, bool isInteger = false)
     {
+        Guard.StateName(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(value);
         Name = name;
         Value = value;
         IsInteger = isInteger;

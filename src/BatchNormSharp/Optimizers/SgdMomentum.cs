@@ -27,6 +27,7 @@ public sealed class SgdMomentum
     {
         ArgumentNullException.ThrowIfNull(parameters);
         _parameters = [.. parameters];
+        Parameters = Array.AsReadOnly(_parameters);
         RequireEachParameterOnce(_parameters);
         RequireInRange(momentum, 0.0, 1.0, nameof(momentum));
         RequireInRange(weightDecay, 0.0, double.MaxValue, nameof(weightDecay));
@@ -65,7 +66,7 @@ public sealed class SgdMomentum
     public bool Nesterov { get; }
 
     /// <summary>The parameters this optimizer updates, in the order given.</summary>
-    public IReadOnlyList<Parameter> Parameters => _parameters;
+    public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>The momentum buffer of each parameter, in the order of <see cref="Parameters"/> (for saving and loading).</summary>
     internal IReadOnlyList<Tensor> Velocities => _velocities;

@@ -26,6 +26,8 @@ public static class SafeTensors
     /// <param name="path">The file to write, conventionally ending in <c>.safetensors</c>.</param>
     /// <exception cref="IOException">The file cannot be written; an existing file at <paramref name="path"/> is left
     /// as it was.</exception>
+    /// <exception cref="ArgumentException">An integer entry (such as <c>num_batches_tracked</c>) holds a value that is
+    /// not a whole number; nothing is written.</exception>
     public static void Save(StateDictionary state, string path) => Save(state, path, static stream => stream);
 
     /// <summary>Loads a state dictionary from a safetensors file.</summary>
@@ -42,6 +44,8 @@ public static class SafeTensors
     /// <summary>Writes <paramref name="state"/> in the safetensors format to a stream.</summary>
     /// <param name="state">The tensors to write.</param>
     /// <param name="destination">A writable stream; it is not closed.</param>
+    /// <exception cref="ArgumentException">An integer entry (such as <c>num_batches_tracked</c>) holds a value that is
+    /// not a whole number; nothing is written.</exception>
     public static void Write(StateDictionary state, Stream destination)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -6,7 +6,8 @@ public enum StopReason
     /// <summary>Every requested epoch ran.</summary>
     Completed,
 
-    /// <summary>The monitored metric stopped improving for more epochs than the patience allows.</summary>
+    /// <summary>The monitored metric did not improve for <see cref="EarlyStopping.Patience"/> epochs in a row (at least
+    /// one), as in Keras.</summary>
     EarlyStopped,
 
     /// <summary>The cancellation token was signalled; training stopped before the next batch.</summary>
