@@ -62,6 +62,18 @@ internal static class Guard
         }
     }
 
+    /// <summary>
+    /// The error for a batch of one row that a BatchNorm would normalise with its own statistics (PyTorch's "Expected
+    /// more than 1 value per channel when training").
+    /// </summary>
+    /// <param name="receiver">Who got the batch, e.g. <c>got</c> or <c>the model got</c>.</param>
+    /// <param name="shape">The shape of the batch.</param>
+    /// <param name="parameterName">The argument that carried it.</param>
+    public static ArgumentException SingleRowBatch(string receiver, ReadOnlySpan<int> shape, string parameterName) => new(
+        "BatchNorm expected more than 1 value per feature when using batch statistics (training mode), but " +
+        $"{receiver} input of shape {Tensor.FormatShape(shape)}. Train with batches of at least 2 rows, or use " +
+        "ForwardMode.Inference to apply the running statistics.", parameterName);
+
     /// <summary>The error for a backward pass that has no forward pass to go back through.</summary>
     public static InvalidOperationException NoForward(string layer) => new(
         $"{layer}.Backward was called without a forward pass to go back through: call Forward(input, mode) on this " +

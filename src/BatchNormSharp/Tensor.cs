@@ -265,18 +265,23 @@ public sealed class Tensor
         var result = new int[_shape[0]];
         for (int i = 0; i < result.Length; i++)
         {
-            ReadOnlySpan<double> row = _values.AsSpan(i * _shape[1], _shape[1]);
-            int best = 0;
-            for (int j = 1; j < row.Length; j++)
-            {
-                if (row[j] > row[best])
-                {
-                    best = j;
-                }
-            }
-            result[i] = best;
+            result[i] = ArgMax(_values.AsSpan(i * _shape[1], _shape[1]));
         }
         return result;
+    }
+
+    /// <summary>The index of the largest value of a non-empty span; the first one wins a tie.</summary>
+    internal static int ArgMax(ReadOnlySpan<double> values)
+    {
+        int best = 0;
+        for (int j = 1; j < values.Length; j++)
+        {
+            if (values[j] > values[best])
+            {
+                best = j;
+            }
+        }
+        return best;
     }
 
     /// <summary>A short description naming the shape.</summary>

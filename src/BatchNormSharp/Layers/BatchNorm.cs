@@ -205,10 +205,7 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
         int rows = input.Shape[0];
         if (useBatchStatistics && rows < 2)
         {
-            throw new ArgumentException(
-                $"BatchNorm expected more than 1 value per feature when using batch statistics (training mode), but " +
-                $"got input of shape {Tensor.FormatShape(input.Shape)}. Train with batches of at least 2 rows, or " +
-                "use ForwardMode.Inference to apply the running statistics.", nameof(input));
+            throw Guard.SingleRowBatch("got", input.Shape, nameof(input));
         }
 
         if (useBatchStatistics)
@@ -266,9 +263,7 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
             {
                 if (rows < 2)
                 {
-                    throw new ArgumentException(
-                        "BatchNorm without running statistics expected more than 1 value per feature, but got " +
-                        $"{rows.ToString(CultureInfo.InvariantCulture)} row.", nameof(input));
+                    throw Guard.SingleRowBatch("got", [rows, features], nameof(input));
                 }
                 batchMean = pool.Rent(features);
                 sumSquaredDeviations = pool.Rent(features);

@@ -308,10 +308,7 @@ public sealed class Sequential : ILayer, IModeStateOwner, IInferenceLayer
         }
         if (input.Shape[0] < 2 && ShapeInference.UsesBatchStatistics(this, mode))
         {
-            throw new ArgumentException(
-                "BatchNorm expected more than 1 value per feature when using batch statistics (training mode), but " +
-                $"the model got input of shape {Tensor.FormatShape(input.Shape)}. Train with batches of at least 2 " +
-                "rows, or use ForwardMode.Inference to apply the running statistics.", nameof(input));
+            throw Guard.SingleRowBatch("the model got", input.Shape, nameof(input));
         }
     }
 

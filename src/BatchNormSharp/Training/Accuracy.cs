@@ -9,16 +9,7 @@ internal static class Accuracy
         int correct = 0;
         for (int i = 0; i < labels.Length; i++)
         {
-            ReadOnlySpan<double> row = logits.Row(i);
-            int best = 0;
-            for (int j = 1; j < row.Length; j++)
-            {
-                if (row[j] > row[best])
-                {
-                    best = j;
-                }
-            }
-            if (best == labels[i])
+            if (Tensor.ArgMax(logits.Row(i)) == labels[i])
             {
                 correct++;
             }
