@@ -269,12 +269,13 @@ public class GemmTests
         double[] c = new double[m * n];
         Gemm.Multiply(m, n, k, a, transposeA, b, transposeB, accumulate: false, c); // grows the pooled buffers
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++)
+        long allocated = AllocationMeter.BytesAllocatedBy(() =>
         {
-            Gemm.Multiply(m, n, k, a, transposeA, b, transposeB, accumulate: true, c);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            for (int i = 0; i < 3; i++)
+            {
+                Gemm.Multiply(m, n, k, a, transposeA, b, transposeB, accumulate: true, c);
+            }
+        });
 
         allocated.Should().Be(0);
     }
