@@ -92,8 +92,10 @@ has avx && candidates+=(Sandybridge)
 candidates+=(auto Prescott)
 
 log "Checking OpenBLAS core types: ${candidates[*]}"
+# Two passes over the candidates, keeping each one's better speed (and its worse deviation): a burst of other work
+# on the machine during one candidate's timing must not decide the choice.
 checks=()
-for core in "${candidates[@]}"; do
+for core in "${candidates[@]}" "${candidates[@]}"; do
     if out="$(run_torch "$core" 1 -- timeout 120 "$python" "$bench/openblas_check.py" 2>/dev/null)"; then
         line="$("$python" -c '
 import json, sys
@@ -110,8 +112,16 @@ print("\t".join(fields))
 done
 chosen="$(printf '%s\n' "${checks[@]}" | "$python" -c '
 import sys
-rows = [line.rstrip("\n").split("\t") for line in sys.stdin]
-good = [r for r in rows if r[4] == "ok"]
+rows = {}
+for line in sys.stdin:
+    r = line.rstrip("\n").split("\t")
+    if r[0] in rows and r[4] == "ok" == rows[r[0]][4]:
+        r[2] = max(r[2], rows[r[0]][2], key=float)
+        r[3] = max(r[3], rows[r[0]][3], key=float)
+    elif r[0] in rows and rows[r[0]][4] != "ok":
+        r = rows[r[0]]  # a candidate that failed once stays failed
+    rows[r[0]] = r
+good = [r for r in rows.values() if r[4] == "ok"]
 if good:
     fastest = max(float(r[3]) for r in good)
     pick = next(r for r in good if float(r[3]) >= 0.9 * fastest)
@@ -174,7 +184,7 @@ echo "- BLAS for torch: OpenBLAS from \`$torch_lib_dir\` via LD_LIBRARY_PATH (th
     "worst componentwise deviation $core_deviation (≤ 1e-13 required)"
 echo "- Inherited environment: OPENBLAS_CORETYPE=${inherited_coretype:-(unset)}, OPENBLAS_L2_SIZE=${inherited_l2:-(unset)};" \
     "both removed for this run's commands"
-echo "- Core types checked (candidate, OpenBLAS core, deviation, torch.mm n=512 1T GFLOP/s, verdict):"
+echo "- Core types checked, two passes (candidate, OpenBLAS core, deviation, torch.mm n=512 1T GFLOP/s, verdict):"
 for line in "${checks[@]}"; do echo "  \`$(tr '\t' ' ' <<<"$line")\`"; done
 echo
 "$python" "$bench/make_table.py" "${reports[@]}"

@@ -109,6 +109,8 @@ def main(paths):
         flops = 2.0 * n ** 3
         lib_ms = [lib.get(f"mm_{n}_ms_{t}") for t in THREADS]
         torch_ms = [torch.get(f"mm_{n}_ms_{t}") for t in THREADS]
+        if all(v is None for v in lib_ms + torch_ms):
+            continue
 
         def gflops(ms, p):
             if ms is None:
@@ -155,6 +157,11 @@ def main(paths):
     print("| workload | library 1T | torch 1T | ratio 1T | library 2T | torch 2T | ratio 2T | target | met? |")
     print("|---|---:|---:|---:|---:|---:|---:|---|---|")
     print("\n".join(lines))
+    fractions = [flops / (lib[f"mm_{n}_ms_{t}"] * 1e6) / p for n in MATRIX_SIZES for t, p in zip(THREADS, peak)
+                 if p and f"mm_{n}_ms_{t}" in lib for flops in [2.0 * n ** 3]]
+    if any(f > 1.0 for f in fractions):
+        print("\n**Warning**: a matrix product ran above the measured FMA peak, so the peak was measured low: the "
+              "machine was busy during the run (see the load above) and no figure of this run is reliable.")
     print("\nRatio = library time ÷ torch time at the same thread count (lower is better). "
           "\"At its best\": each side's better thread count. The figure in brackets after yes/no is the ratio judged.")
 
