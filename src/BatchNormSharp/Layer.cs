@@ -56,6 +56,7 @@ public abstract class Layer
     private Tensor? _output;
     private Tensor? _inputGradient;
     private StateRollback? _rollback;
+    private List<ForwardHook>? _forwardHooks;
 
     /// <summary>Creates a layer in training mode with no state; register state in the derived constructor.</summary>
     protected Layer()
@@ -204,7 +205,30 @@ public abstract class Layer
         _output = output;
         _pendingForwardMode = mode;
         _forwardCount++;
+        if (_forwardHooks is { } hooks)
+        {
+            foreach (var hook in hooks)
+            {
+                hook(this, input, output, mode);
+            }
+        }
         return output;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="hook"/> after every successful <see cref="Forward(Tensor, ForwardMode)"/> of this layer
+    /// with its input and output (PyTorch's <c>register_forward_hook</c>), for looking inside a model: see
+    /// <see cref="ActivationRecorder"/>. Hooks are off until one is registered and cost nothing then; the thread-safe
+    /// <see cref="Infer"/> path does not call them.
+    /// </summary>
+    /// <param name="hook">Called with the layer, its input, its output and the mode. The tensors are the layer's
+    /// own storage: copy what you keep.</param>
+    /// <returns>A handle whose <see cref="IDisposable.Dispose"/> removes the hook.</returns>
+    public IDisposable RegisterForwardHook(ForwardHook hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        (_forwardHooks ??= []).Add(hook);
+        return new HookRegistration(this, hook);
     }
 
     /// <summary>
@@ -576,6 +600,25 @@ public abstract class Layer
         {
             throw new ArgumentOutOfRangeException(parameterName, mode,
                 $"Expected ForwardMode.Training or ForwardMode.Inference, but got {mode}.");
+        }
+    }
+
+    /// <summary>Removes its hook once, when disposed.</summary>
+    private sealed class HookRegistration(Layer layer, ForwardHook hook) : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (!_disposed && layer._forwardHooks is { } hooks)
+            {
+                hooks.Remove(hook);
+                if (hooks.Count == 0)
+                {
+                    layer._forwardHooks = null;
+                }
+            }
+            _disposed = true;
         }
     }
 

@@ -28,6 +28,26 @@ public static class NamedStateExtensions
         Require(model).NamedState().Where(entry => entry.Buffer is not null)
             .Select(entry => (entry.Name, entry.Buffer!));
 
+    /// <summary>
+    /// Every layer of <paramref name="model"/> with its dotted name, the model itself first (with an empty name), then
+    /// each child's subtree in order: PyTorch's <c>named_modules()</c>. Use it to find, say, every BatchNorm.
+    /// </summary>
+    /// <param name="model">A layer or container.</param>
+    /// <returns>Pairs such as <c>("1", batchNorm)</c> and <c>("2.0", dense)</c>.</returns>
+    public static IEnumerable<(string Name, Layer Layer)> NamedLayers(this Layer model) => Walk(Require(model), string.Empty);
+
+    private static IEnumerable<(string Name, Layer Layer)> Walk(Layer layer, string path)
+    {
+        yield return (path, layer);
+        foreach (var child in layer.Children)
+        {
+            foreach (var entry in Walk(child.Layer, Layer.Join(path, child.Name)))
+            {
+                yield return entry;
+            }
+        }
+    }
+
     private static Layer Require(Layer model)
     {
         ArgumentNullException.ThrowIfNull(model);
