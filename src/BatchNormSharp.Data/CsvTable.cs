@@ -31,9 +31,7 @@ internal sealed class CsvTable
     {
         // Column counts are checked here rather than by Sep, so that a blank line is skipped instead of refused and a
         // short row is reported with its line and the header's width.
-        using var csv = Sep.New(',')
-            .Reader(o => o with { Unescape = true, DisableColCountCheck = true, HasHeader = true })
-            .From(reader);
+        using var csv = Open(reader, source);
         if (!csv.HasHeader || csv.Header.ColNames.Count == 0 ||
             (csv.Header.ColNames.Count == 1 && StripBom(csv.Header.ColNames[0]).Length == 0))
         {
@@ -71,6 +69,23 @@ internal sealed class CsvTable
             lines.Add(row.LineNumberFrom);
         }
         return new CsvTable(columns, rows, lines);
+    }
+
+    private static SepReader Open(TextReader reader, string source)
+    {
+        try
+        {
+            return Sep.New(',')
+                .Reader(o => o with { Unescape = true, DisableColCountCheck = true, HasHeader = true })
+                .From(reader);
+        }
+        catch (ArgumentException e)
+        {
+            // Sep refuses a repeated column name while it reads the header; say so in this library's terms.
+            throw new ArgumentException(
+                $"Expected distinct column names in the header of {source}, but Sep refused it: {e.Message}. Rename " +
+                "the repeated column.", nameof(reader), e);
+        }
     }
 
     private static string StripBom(string name) => name.Length > 0 && name[0] == '\uFEFF' ? name[1..] : name;
