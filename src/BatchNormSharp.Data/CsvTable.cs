@@ -37,7 +37,7 @@ internal sealed class CsvTable
         {
             throw new ArgumentException(
                 $"Expected {source} to start with a header row of column names, but it is empty. Add a header line " +
-                "such as 'feature1,feature2,target'.", nameof(reader));
+                "such as 'feature1,feature2,target'.");
         }
 
         string[] columns = [.. csv.Header.ColNames];
@@ -58,7 +58,7 @@ internal sealed class CsvTable
                 throw new ArgumentException(
                     $"Expected {columns.Length} fields on every row of {source} (as many as the header has columns), " +
                     $"but line {row.LineNumberFrom} has {row.ColCount}. Quote fields that contain commas " +
-                    "(\"a, b\") and give every row a value or an empty field for each column.", nameof(reader));
+                    "(\"a, b\") and give every row a value or an empty field for each column.");
             }
             var fields = new string[columns.Length];
             for (int j = 0; j < fields.Length; j++)
@@ -84,7 +84,7 @@ internal sealed class CsvTable
             // Sep refuses a repeated column name while it reads the header; say so in this library's terms.
             throw new ArgumentException(
                 $"Expected distinct column names in the header of {source}, but Sep refused it: {e.Message}. Rename " +
-                "the repeated column.", nameof(reader), e);
+                "the repeated column.", e);
         }
     }
 
@@ -99,13 +99,13 @@ internal sealed class CsvTable
             {
                 throw new ArgumentException(
                     $"Expected every column of {source} to have a name, but the header '{string.Join(',', columns)}' " +
-                    "has an empty one. Name every column in the header row.", nameof(columns));
+                    "has an empty one. Name every column in the header row.");
             }
             if (!seen.Add(name))
             {
                 throw new ArgumentException(
                     $"Expected distinct column names in {source}, but '{name}' appears twice in the header " +
-                    $"'{string.Join(',', columns)}'. Rename one of them.", nameof(columns));
+                    $"'{string.Join(',', columns)}'. Rename one of them.");
             }
         }
     }

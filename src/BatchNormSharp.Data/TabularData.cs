@@ -125,7 +125,7 @@ public static class TabularData
         {
             throw new ArgumentException(
                 $"Expected at least one complete row in {source}, but all {table.Rows.Count} rows have a missing " +
-                $"feature or target. {report}", nameof(reader));
+                $"feature or target. {report}");
         }
 
         var columns = new FeatureColumn[featureIndices.Length];
@@ -241,7 +241,7 @@ public static class TabularData
                       "categorical: if the column holds categories.";
                 throw new ArgumentException(
                     $"Expected a number (invariant culture, e.g. 1234.5) in column '{table.Columns[column]}' of " +
-                    $"{source}, but line {table.Lines[r]} (data row {r + 1}) has '{field}'. {hint}", nameof(table));
+                    $"{source}, but line {table.Lines[r]} (data row {r + 1}) has '{field}'. {hint}");
             }
         }
         return values;

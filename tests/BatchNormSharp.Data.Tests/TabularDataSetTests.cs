@@ -80,4 +80,16 @@ public sealed class TabularDataSetTests
 
         act.Should().Throw<ArgumentException>().WithMessage("*stratified split needs class targets*");
     }
+
+    [Fact]
+    public void NumbersAndTexts_UnknownColumn_ListsTheFeatures()
+    {
+        var data = Csv.Read("a,b,y\n1,x,p\n", "y");
+
+        var numbers = () => data.Numbers("c");
+        var texts = () => data.Texts("a");
+
+        numbers.Should().Throw<ArgumentException>().WithMessage("*'c' is not one; the features are 'a', 'b'*");
+        texts.Should().Throw<ArgumentException>().WithMessage("*'a' holds numbers*categorical:*");
+    }
 }
