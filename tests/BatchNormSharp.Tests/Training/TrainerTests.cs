@@ -175,7 +175,22 @@ public class TrainerTests
         var history = trainer.Fit(inputs, labels, new FitOptions { Epochs = 50, BatchSize = 8 });
 
         history.StopReason.Should().Be(StopReason.NonFiniteLoss);
-        history.StopMessage.Should().MatchRegex("^The training loss was (NaN|Infinity) at batch [0-9]+ of epoch [0-9]+;");
+        history.StopMessage.Should().MatchRegex("^The training loss was (NaN|Infinity) at batch [0-9]+ of epoch [0-9]+;")
+            .And.Contain("The first non-finite output came from layer 0 (Dense).");
+    }
+
+    [Fact]
+    public void Fit_BatchNormRefusesOverflowingActivations_StopsNamingItsPlaceInTheModel()
+    {
+        var (inputs, labels) = TrainingData.Clusters(32, 4, 3, seed: 15);
+        var model = TrainingData.IrisModel(seed: 16);
+        ((Dense)model.Layers[0]).Weight.Value.Fill(1e308); // the first Dense overflows to infinity
+
+        var history = new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9))
+            .Fit(inputs, labels, new FitOptions { Epochs = 2, BatchSize = 16 });
+
+        history.StopReason.Should().Be(StopReason.NonFiniteLoss);
+        history.StopMessage.Should().Contain("In layer 1 (BatchNorm): BatchNorm expected a training batch with a finite mean");
     }
 
     [Fact]
