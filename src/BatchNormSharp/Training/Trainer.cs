@@ -62,6 +62,7 @@ public sealed class Trainer
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new FitOptions();
+        (inputs, labels, options) = HoldOutValidation(inputs, labels, options);
         var run = TrainingRun.Check(Model, inputs, labels, options);
         var stopping = options.EarlyStopping is { } settings ? new EarlyStoppingMonitor(settings, Model) : null;
         var epochs = new List<EpochMetrics>(options.Epochs);
@@ -94,6 +95,36 @@ public sealed class Trainer
 
         bool restored = stopping?.RestoreBestWeights() ?? false;
         return new TrainingHistory(epochs, reason, message, stopping?.Best, restored);
+    }
+
+    /// <summary>Splits off <see cref="FitOptions.ValidationSplit"/>'s last rows as the validation data, as Keras does.</summary>
+    private static (Tensor, IReadOnlyList<int>, FitOptions) HoldOutValidation(Tensor inputs, IReadOnlyList<int> labels,
+        FitOptions options)
+    {
+        if (options.ValidationSplit == 0.0)
+        {
+            return (inputs, labels, options);
+        }
+        if (options.ValidationInputs is not null || options.ValidationLabels is not null)
+        {
+            throw new ArgumentException(
+                "FitOptions.ValidationSplit and ValidationInputs/ValidationLabels were both set; give one of them.",
+                nameof(options));
+        }
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (inputs.Rank != 2 || labels.Count != inputs.Shape[0])
+        {
+            return (inputs, labels, options); // the usual checks report the mismatch
+        }
+        var split = DataSplit.ValidationLast(inputs.Shape[0], options.ValidationSplit);
+        return (RowSplit.SelectRows(inputs, split.Train), RowSplit.SelectRows(labels, split.Train),
+            options with
+            {
+                ValidationInputs = RowSplit.SelectRows(inputs, split.HeldOut),
+                ValidationLabels = RowSplit.SelectRows(labels, split.HeldOut),
+                ValidationSplit = 0.0,
+            });
     }
 
     /// <summary>One epoch's outcome: its metrics, or why it stopped part-way.</summary>

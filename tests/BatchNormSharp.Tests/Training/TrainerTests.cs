@@ -297,4 +297,34 @@ public class TrainerTests
             .Fit(inputs, labels, new FitOptions { Epochs = 3, BatchSize = 8, Seed = seed });
         return TrainingData.AllValues(model);
     }
+
+    [Fact]
+    public void Fit_ValidationSplit_HoldsOutTheLastRowsAsKerasDoes()
+    {
+        var (inputs, labels) = TrainingData.Clusters(40, 4, 3, seed: 17);
+        var split = TrainingData.IrisModel(seed: 18);
+        var explicitModel = TrainingData.IrisModel(seed: 18);
+        var train = Tensor.FromSpan(inputs.AsReadOnlySpan()[..(32 * 4)], 32, 4);
+        var held = Tensor.FromSpan(inputs.AsReadOnlySpan()[(32 * 4)..], 8, 4);
+
+        var viaSplit = new Trainer(split, new SgdMomentum(split.Parameters, 0.1, 0.9)).Fit(inputs, labels,
+            new FitOptions { Epochs = 2, BatchSize = 8, Seed = 3, ValidationSplit = 0.2 });
+        var viaInputs = new Trainer(explicitModel, new SgdMomentum(explicitModel.Parameters, 0.1, 0.9)).Fit(train,
+            labels[..32], new FitOptions { Epochs = 2, BatchSize = 8, Seed = 3, ValidationInputs = held, ValidationLabels = labels[32..] });
+
+        viaSplit.Epochs.Select(e => e.ValidationLoss).Should().Equal(viaInputs.Epochs.Select(e => e.ValidationLoss));
+        viaSplit.Epochs[0].ValidationLoss.Should().NotBeNull();
+    }
+
+    [Fact]
+    public void Fit_ValidationSplitAndValidationInputs_Throws()
+    {
+        var (inputs, labels) = TrainingData.Clusters(40, 4, 3, seed: 17);
+        var model = TrainingData.IrisModel(seed: 18);
+
+        var act = () => new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9)).Fit(inputs, labels,
+            new FitOptions { ValidationSplit = 0.2, ValidationInputs = inputs, ValidationLabels = labels });
+
+        act.Should().Throw<ArgumentException>().WithMessage("*ValidationSplit and ValidationInputs*both set*");
+    }
 }
