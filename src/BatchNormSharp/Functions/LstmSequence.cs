@@ -293,15 +293,23 @@ internal sealed class LstmSequence
         {
             var p = parameters[l];
             int inFeatures = l == 0 ? InputSize : HiddenSize;
-            string suffix = string.Create(CultureInfo.InvariantCulture, $"_l{l}");
-            RequireLength(p.WeightIh.Length, gates * inFeatures, "weight_ih" + suffix, "[4 * hidden_size, in_features]", nameof(parameters));
-            RequireLength(p.WeightHh.Length, gates * HiddenSize, "weight_hh" + suffix, "[4 * hidden_size, hidden_size]", nameof(parameters));
-            RequireLength(p.BiasIh.Length, gates, "bias_ih" + suffix, "[4 * hidden_size]", nameof(parameters));
-            RequireLength(p.BiasHh.Length, gates, "bias_hh" + suffix, "[4 * hidden_size]", nameof(parameters));
-            RequireLength(p.WeightIhGradient.Length, gates * inFeatures, "the gradient of weight_ih" + suffix, "weight_ih's shape", nameof(parameters));
-            RequireLength(p.WeightHhGradient.Length, gates * HiddenSize, "the gradient of weight_hh" + suffix, "weight_hh's shape", nameof(parameters));
-            RequireLength(p.BiasIhGradient.Length, gates, "the gradient of bias_ih" + suffix, "[4 * hidden_size]", nameof(parameters));
-            RequireLength(p.BiasHhGradient.Length, gates, "the gradient of bias_hh" + suffix, "[4 * hidden_size]", nameof(parameters));
+            RequireParameter(p.WeightIh.Length, gates * inFeatures, "weight_ih", l, "[4 * hidden_size, in_features]");
+            RequireParameter(p.WeightHh.Length, gates * HiddenSize, "weight_hh", l, "[4 * hidden_size, hidden_size]");
+            RequireParameter(p.BiasIh.Length, gates, "bias_ih", l, "[4 * hidden_size]");
+            RequireParameter(p.BiasHh.Length, gates, "bias_hh", l, "[4 * hidden_size]");
+            RequireParameter(p.WeightIhGradient.Length, gates * inFeatures, "the gradient of weight_ih", l, "weight_ih's shape");
+            RequireParameter(p.WeightHhGradient.Length, gates * HiddenSize, "the gradient of weight_hh", l, "weight_hh's shape");
+            RequireParameter(p.BiasIhGradient.Length, gates, "the gradient of bias_ih", l, "[4 * hidden_size]");
+            RequireParameter(p.BiasHhGradient.Length, gates, "the gradient of bias_hh", l, "[4 * hidden_size]");
+        }
+    }
+
+    private static void RequireParameter(int actual, int expected, string what, int layer, string shape)
+    {
+        // The name is built only on failure: a steady-state call must not allocate.
+        if (actual != expected)
+        {
+            RequireLength(actual, expected, string.Create(CultureInfo.InvariantCulture, $"{what}_l{layer}"), shape, "parameters");
         }
     }
 
