@@ -76,32 +76,78 @@ internal static class LstmFunctions
         cache.Prepare(batch);
         Span<double> z = cache.Gates;
         Gemm.Multiply(batch, gates, hidden, hiddenPrevious, false, weightHh, true, false, z);
-        Span<double> tanhCell = cache.TanhCell;
+        Elementwise.AddInPlace(projectedInputs[..(batch * gates)], z);
+        ActivateGates(batch, hidden, z);
+        CellForward(batch, hidden, z, cellPrevious, cellState);
+        HiddenForward(batch, hidden, z, cellState, cache.TanhCell, hiddenState);
+    }
+
+    /// <summary>
+    /// Applies the gate non-linearities in place to pre-activations <c>[batch, 4H]</c>: σ on the i, f and o blocks,
+    /// tanh on the g block.
+    /// </summary>
+    /// <param name="batch">The number of sequences.</param>
+    /// <param name="hidden">The hidden size H.</param>
+    /// <param name="gates">In: the pre-activations z. Out: i, f, g, o.</param>
+    public static void ActivateGates(int batch, int hidden, Span<double> gates)
+    {
+        int width = 4 * hidden;
         for (int b = 0; b < batch; b++)
         {
-            Span<double> row = z.Slice(b * gates, gates);
-            ReadOnlySpan<double> projected = projectedInputs.Slice(b * gates, gates);
-            for (int j = 0; j < gates; j++)
+            Span<double> row = gates.Slice(b * width, width);
+            for (int j = 0; j < width; j++)
             {
-                row[j] += projected[j];
+                // Block 2 (g) is the tanh gate; the others are sigmoids.
+                row[j] = j >= 2 * hidden && j < 3 * hidden ? Math.Tanh(row[j]) : Sigmoid(row[j]);
             }
-            Span<double> i = row[..hidden], f = row.Slice(hidden, hidden);
-            Span<double> g = row.Slice(2 * hidden, hidden), o = row.Slice(3 * hidden, hidden);
-            ReadOnlySpan<double> cPrev = cellPrevious.Slice(b * hidden, hidden);
-            Span<double> c = cellState.Slice(b * hidden, hidden), h = hiddenState.Slice(b * hidden, hidden);
-            Span<double> tc = tanhCell.Slice(b * hidden, hidden);
+        }
+    }
+
+    /// <summary>The new cell state: <c>c_t = f ⊙ c_{t-1} + i ⊙ g</c>.</summary>
+    /// <param name="batch">The number of sequences.</param>
+    /// <param name="hidden">The hidden size H.</param>
+    /// <param name="gates">The activated gates i, f, g, o, <c>[batch, 4H]</c>.</param>
+    /// <param name="cellPrevious"><c>c_{t-1}</c>, <c>[batch, H]</c>.</param>
+    /// <param name="cellState"><c>c_t</c>, <c>[batch, H]</c>, written.</param>
+    public static void CellForward(
+        int batch, int hidden, ReadOnlySpan<double> gates, ReadOnlySpan<double> cellPrevious, Span<double> cellState)
+    {
+        int width = 4 * hidden;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<double> row = gates.Slice(b * width, width);
+            int o0 = b * hidden;
             for (int u = 0; u < hidden; u++)
             {
-                double ig = Sigmoid(i[u]), fg = Sigmoid(f[u]), gg = Math.Tanh(g[u]), og = Sigmoid(o[u]);
-                i[u] = ig;
-                f[u] = fg;
-                g[u] = gg;
-                o[u] = og;
-                double cell = fg * cPrev[u] + ig * gg;
-                c[u] = cell;
-                double t = Math.Tanh(cell);
-                tc[u] = t;
-                h[u] = og * t;
+                cellState[o0 + u] = row[hidden + u] * cellPrevious[o0 + u] + row[u] * row[2 * hidden + u];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The new hidden state <c>h_t = o ⊙ tanh(v)</c>, where v is <c>c_t</c> (the LSTM) or a normalised <c>c_t</c>
+    /// (Cooijmans et al.'s cell); keeps <c>tanh(v)</c> for the backward pass.
+    /// </summary>
+    /// <param name="batch">The number of sequences.</param>
+    /// <param name="hidden">The hidden size H.</param>
+    /// <param name="gates">The activated gates i, f, g, o, <c>[batch, 4H]</c>.</param>
+    /// <param name="cellInput">v, <c>[batch, H]</c>.</param>
+    /// <param name="tanhCell"><c>tanh(v)</c>, <c>[batch, H]</c>, written.</param>
+    /// <param name="hiddenState"><c>h_t</c>, <c>[batch, H]</c>, written.</param>
+    public static void HiddenForward(
+        int batch, int hidden, ReadOnlySpan<double> gates, ReadOnlySpan<double> cellInput,
+        Span<double> tanhCell, Span<double> hiddenState)
+    {
+        int width = 4 * hidden;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<double> o = gates.Slice(b * width + 3 * hidden, hidden);
+            int o0 = b * hidden;
+            for (int u = 0; u < hidden; u++)
+            {
+                double t = Math.Tanh(cellInput[o0 + u]);
+                tanhCell[o0 + u] = t;
+                hiddenState[o0 + u] = o[u] * t;
             }
         }
     }
@@ -134,27 +180,75 @@ internal static class LstmFunctions
                 $"LstmFunctions.BackwardStep: the cache holds a forward pass of {cache.Batch} sequences, not {batch}; run ForwardStep on this batch first.");
         }
         int gates = 4 * hidden;
-        ReadOnlySpan<double> z = cache.Gates;
-        ReadOnlySpan<double> tanhCell = cache.TanhCell;
+        HiddenBackward(batch, hidden, outputGradient, recurrentGradient, cache.Gates, cache.TanhCell,
+            gateGradients, cellGradient);
+        CellBackward(batch, hidden, cellGradient, cellPrevious, cache.Gates, gateGradients);
+        Gemm.Multiply(batch, hidden, gates, gateGradients, false, weightHh, false, false, hiddenPreviousGradient);
+    }
+
+    /// <summary>
+    /// Back through <c>h_t = o ⊙ tanh(v)</c>: writes the o block of <c>dz</c> and ADDS <c>dL/dv</c> to
+    /// <paramref name="cellInputGradient"/> (for the LSTM, v = c_t, so that it lands on the dc_t from step t + 1).
+    /// </summary>
+    /// <param name="batch">The number of sequences.</param>
+    /// <param name="hidden">The hidden size H.</param>
+    /// <param name="outputGradient">The gradient of <c>h_t</c> from above, <c>[batch, H]</c>.</param>
+    /// <param name="recurrentGradient">The gradient of <c>h_t</c> from step t + 1, <c>[batch, H]</c>; added.</param>
+    /// <param name="gates">The activated gates of the step.</param>
+    /// <param name="tanhCell"><c>tanh(v)</c> of the step.</param>
+    /// <param name="gateGradients"><c>dz</c>, <c>[batch, 4H]</c>: its o block is written.</param>
+    /// <param name="cellInputGradient"><c>dL/dv</c> is added here, <c>[batch, H]</c>.</param>
+    public static void HiddenBackward(
+        int batch, int hidden, ReadOnlySpan<double> outputGradient, ReadOnlySpan<double> recurrentGradient,
+        ReadOnlySpan<double> gates, ReadOnlySpan<double> tanhCell, Span<double> gateGradients,
+        Span<double> cellInputGradient)
+    {
+        int width = 4 * hidden;
         for (int b = 0; b < batch; b++)
         {
-            ReadOnlySpan<double> row = z.Slice(b * gates, gates);
-            Span<double> dz = gateGradients.Slice(b * gates, gates);
+            ReadOnlySpan<double> o = gates.Slice(b * width + 3 * hidden, hidden);
+            Span<double> dzo = gateGradients.Slice(b * width + 3 * hidden, hidden);
             int o0 = b * hidden;
             for (int u = 0; u < hidden; u++)
             {
-                double ig = row[u], fg = row[hidden + u], gg = row[2 * hidden + u], og = row[3 * hidden + u];
-                double t = tanhCell[o0 + u];
+                double t = tanhCell[o0 + u], og = o[u];
                 double dh = outputGradient[o0 + u] + recurrentGradient[o0 + u];
-                double dc = cellGradient[o0 + u] + dh * og * (1.0 - t * t);
+                dzo[u] = dh * t * og * (1.0 - og);
+                cellInputGradient[o0 + u] += dh * og * (1.0 - t * t);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Back through <c>c_t = f ⊙ c_{t-1} + i ⊙ g</c> and the gate non-linearities: from the total <c>dL/dc_t</c>, writes
+    /// the i, f and g blocks of <c>dz</c> and replaces the cell gradient by <c>dL/dc_{t-1} = dc ⊙ f</c>.
+    /// </summary>
+    /// <param name="batch">The number of sequences.</param>
+    /// <param name="hidden">The hidden size H.</param>
+    /// <param name="cellGradient">In: the total <c>dL/dc_t</c>. Out: <c>dL/dc_{t-1}</c>.</param>
+    /// <param name="cellPrevious"><c>c_{t-1}</c>, <c>[batch, H]</c>.</param>
+    /// <param name="gates">The activated gates of the step.</param>
+    /// <param name="gateGradients"><c>dz</c>, <c>[batch, 4H]</c>: its i, f and g blocks are written.</param>
+    public static void CellBackward(
+        int batch, int hidden, Span<double> cellGradient, ReadOnlySpan<double> cellPrevious,
+        ReadOnlySpan<double> gates, Span<double> gateGradients)
+    {
+        int width = 4 * hidden;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<double> row = gates.Slice(b * width, width);
+            Span<double> dz = gateGradients.Slice(b * width, width);
+            int o0 = b * hidden;
+            for (int u = 0; u < hidden; u++)
+            {
+                double ig = row[u], fg = row[hidden + u], gg = row[2 * hidden + u];
+                double dc = cellGradient[o0 + u];
                 dz[u] = dc * gg * ig * (1.0 - ig);
                 dz[hidden + u] = dc * cellPrevious[o0 + u] * fg * (1.0 - fg);
                 dz[2 * hidden + u] = dc * ig * (1.0 - gg * gg);
-                dz[3 * hidden + u] = dh * t * og * (1.0 - og);
                 cellGradient[o0 + u] = dc * fg;
             }
         }
-        Gemm.Multiply(batch, hidden, gates, gateGradients, false, weightHh, false, false, hiddenPreviousGradient);
     }
 
     /// <summary>
@@ -178,12 +272,27 @@ internal static class LstmFunctions
         Span<double> biasIhGradient, Span<double> biasHhGradient)
     {
         int gates = 4 * hidden;
-        Gemm.Multiply(gates, inputSize, rows, gateGradients, true, inputs, false, true, weightIhGradient);
-        Gemm.Multiply(gates, hidden, rows, gateGradients, true, hiddenPrevious, false, true, weightHhGradient);
+        AccumulateWeightGradient(rows, inputSize, hidden, gateGradients, inputs, weightIhGradient);
+        AccumulateWeightGradient(rows, hidden, hidden, gateGradients, hiddenPrevious, weightHhGradient);
         // Both biases enter z the same way, so they receive the same gradient.
         Elementwise.AddRowsInPlace(gateGradients[..(rows * gates)], rows, gates, biasIhGradient);
         Elementwise.AddRowsInPlace(gateGradients[..(rows * gates)], rows, gates, biasHhGradient);
     }
+
+    /// <summary>
+    /// Adds the gradient of a <c>[4H, F]</c> weight that multiplies rows of F features into the gates:
+    /// <c>dW += dz^T v</c>.
+    /// </summary>
+    /// <param name="rows">The rows (batch for one step, time × batch for a sequence).</param>
+    /// <param name="features">F: the columns of the weight, the features of <paramref name="inputs"/>.</param>
+    /// <param name="hidden">The hidden size H.</param>
+    /// <param name="gateGradients"><c>dz</c>, <c>[rows, 4H]</c>.</param>
+    /// <param name="inputs">The rows v the weight multiplied, <c>[rows, F]</c>.</param>
+    /// <param name="weightGradient">Adds to <c>dW</c>, <c>[4H, F]</c>.</param>
+    public static void AccumulateWeightGradient(
+        int rows, int features, int hidden,
+        ReadOnlySpan<double> gateGradients, ReadOnlySpan<double> inputs, Span<double> weightGradient) =>
+        Gemm.Multiply(4 * hidden, features, rows, gateGradients, true, inputs, false, true, weightGradient);
 
     /// <summary>The gradient of the inputs of many rows: <c>dx = dz W_ih</c>, overwritten.</summary>
     /// <param name="rows">The rows (batch for one step, time × batch for a sequence).</param>
