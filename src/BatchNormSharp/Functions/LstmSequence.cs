@@ -90,7 +90,7 @@ internal sealed class LstmSequence
 
         Prepare(batch, time);
         int rows = time * batch, step = batch * H;
-        ToTimeMajor(input, batch, time, InputSize, _input);
+        SequenceLayout.ToTimeMajor(input, batch, time, InputSize, _input);
         for (int l = 0; l < NumLayers; l++)
         {
             var p = parameters[l];
@@ -118,7 +118,7 @@ internal sealed class LstmSequence
                 cs.Slice(time * step, step).CopyTo(finalCell.Slice(l * step, step));
             }
         }
-        ToBatchFirst(_hidden[NumLayers - 1].AsSpan(step, rows * H), batch, time, H, output);
+        SequenceLayout.ToBatchFirst(_hidden[NumLayers - 1].AsSpan(step, rows * H), batch, time, H, output);
         _batch = batch;
         _time = time;
     }
@@ -162,7 +162,7 @@ internal sealed class LstmSequence
         }
         else
         {
-            ToTimeMajor(outputGradient, batch, time, H, upstream);
+            SequenceLayout.ToTimeMajor(outputGradient, batch, time, H, upstream);
         }
         Span<double> dz = _gates.AsSpan(0, rows * 4 * H);
         for (int l = NumLayers - 1; l >= 0; l--)
@@ -205,7 +205,7 @@ internal sealed class LstmSequence
         }
         if (!inputGradient.IsEmpty)
         {
-            ToBatchFirst(upstream, batch, time, InputSize, inputGradient);
+            SequenceLayout.ToBatchFirst(upstream, batch, time, InputSize, inputGradient);
         }
     }
 
@@ -253,30 +253,6 @@ internal sealed class LstmSequence
         else
         {
             source.Slice(start, length).CopyTo(destination);
-        }
-    }
-
-    /// <summary><c>[batch, time, F]</c> → <c>[time, batch, F]</c>.</summary>
-    private static void ToTimeMajor(ReadOnlySpan<double> source, int batch, int time, int features, Span<double> destination)
-    {
-        for (int b = 0; b < batch; b++)
-        {
-            for (int t = 0; t < time; t++)
-            {
-                source.Slice((b * time + t) * features, features).CopyTo(destination.Slice((t * batch + b) * features, features));
-            }
-        }
-    }
-
-    /// <summary><c>[time, batch, F]</c> → <c>[batch, time, F]</c>.</summary>
-    private static void ToBatchFirst(ReadOnlySpan<double> source, int batch, int time, int features, Span<double> destination)
-    {
-        for (int t = 0; t < time; t++)
-        {
-            for (int b = 0; b < batch; b++)
-            {
-                source.Slice((t * batch + b) * features, features).CopyTo(destination.Slice((b * time + t) * features, features));
-            }
         }
     }
 

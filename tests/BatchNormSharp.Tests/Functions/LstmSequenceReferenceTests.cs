@@ -66,13 +66,13 @@ public class LstmSequenceReferenceTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The deviation of a tensor: a vector element-wise relative; a tensor of rank 2 or more column by column (the last
+    /// The deviation of a tensor: a scalar or vector element-wise relative; a tensor of rank 2 or more column by column (the last
     /// axis), each element relative to its column's largest reference magnitude (the rule of <see cref="Deviation"/>).
     /// </summary>
-    private static double Of(ReadOnlySpan<double> actual, JsonTensor reference)
+    internal static double Of(ReadOnlySpan<double> actual, JsonTensor reference)
     {
         actual.Length.Should().Be(reference.Data.Length, "the result must have the reference's size");
-        if (reference.Shape.Length == 1)
+        if (reference.Shape.Length <= 1)
         {
             return Deviation.OfVector(actual, reference.Data);
         }
