@@ -1,4 +1,4 @@
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// The weights of a batch-normalised LSTM cell (one layer) and their gradients, as memory the owner keeps:

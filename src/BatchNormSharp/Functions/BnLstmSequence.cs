@@ -1,7 +1,7 @@
 using System.Globalization;
 using BatchNormSharp.Kernels;
 
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// A batch-normalised LSTM cell (one layer, <c>h_0 = c_0 = 0</c>) over whole sequences <c>[batch, time, I]</c>,

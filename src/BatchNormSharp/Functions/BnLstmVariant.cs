@@ -1,4 +1,4 @@
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>Which batch-normalised LSTM cell a <see cref="BnLstmSequence"/> runs (docs/lstm.md, section 2).</summary>
 internal enum BnLstmVariant

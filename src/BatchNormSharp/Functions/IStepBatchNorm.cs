@@ -1,4 +1,4 @@
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// Batch normalisation as a batch-normalised LSTM cell calls it: once per time step, over a <c>[batch, Features]</c>

@@ -1,6 +1,6 @@
 using BatchNormSharp.Kernels;
 
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// The arithmetic of one LSTM layer, equal to <c>torch.nn.LSTM</c>'s: stateless functions over row-major spans, with

@@ -1,4 +1,4 @@
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// Initial values for LSTM parameters, drawn from a caller's seeded <see cref="Random"/> (no static generator: the

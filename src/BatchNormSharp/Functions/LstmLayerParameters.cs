@@ -1,4 +1,4 @@
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// The four parameters of one stacked LSTM layer and their gradients, as memory the owner keeps (a layer's tensors,

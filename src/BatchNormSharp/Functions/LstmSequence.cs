@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// A stacked LSTM over whole sequences, equal to <c>torch.nn.LSTM(batch_first=True)</c>: input

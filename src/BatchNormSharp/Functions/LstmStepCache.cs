@@ -1,4 +1,4 @@
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// What the backward pass of one LSTM time step needs from its forward pass: the four activated gates and

@@ -1,4 +1,4 @@
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// Conversions between the batch-first layout of the recurrent layers' inputs and outputs (<c>[batch, time, F]</c>,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// A <see cref="IStepBatchNorm"/> with PyTorch <c>BatchNorm1d</c>'s arithmetic (GUIDE §1) and one or several slots

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace BatchNormSharp.Tests.Functions;
 
 /// <summary>
-/// Gradient checks of <see cref="BatchNormSharp.Functions.LstmSequence"/> in double: centred differences for every
+/// Gradient checks of <see cref="LstmSequence"/> in double: centred differences for every
 /// entry of the input, h0, c0 and every parameter, with random upstream gradients on the output sequence, h_n and c_n.
 /// </summary>
 public class LstmSequenceGradientTests(ITestOutputHelper output)

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace BatchNormSharp.Tests.Functions;
 
 /// <summary>
-/// <see cref="BatchNormSharp.Functions.LstmSequence"/> against <c>torch.nn.LSTM(batch_first=True)</c> in float64: every
+/// <see cref="LstmSequence"/> against <c>torch.nn.LSTM(batch_first=True)</c> in float64: every
 /// <c>Reference/lstm_*.json</c> case (outputs, h_n, c_n and the gradients of the input, the initial state and every
 /// parameter) within 1e-10.
 /// </summary>
