@@ -79,6 +79,7 @@ internal sealed class BnLstmSequence
         Require(output.Length == rows * H, "output", rows * H, output.Length, nameof(output));
         Require(finalHidden.Length == step, "h_n", step, finalHidden.Length, nameof(finalHidden));
         Require(finalCell.Length == step, "c_n", step, finalCell.Length, nameof(finalCell));
+        RequireParameters(parameters);
         if (training && batch < 2)
         {
             // Refused before any running statistic moves.
@@ -160,6 +161,7 @@ internal sealed class BnLstmSequence
         Require(finalHiddenGradient.Length == step, "the h_n gradient", step, finalHiddenGradient.Length, nameof(finalHiddenGradient));
         Require(finalCellGradient.Length == step, "the c_n gradient", step, finalCellGradient.Length, nameof(finalCellGradient));
         Require(inputGradient.Length == rows * InputSize, "the input gradient", rows * InputSize, inputGradient.Length, nameof(inputGradient));
+        RequireParameters(parameters);
 
         Span<double> upstream = _upstream.AsSpan(0, rows * H);
         SequenceLayout.ToTimeMajor(outputGradient, batch, time, H, upstream);
@@ -265,6 +267,14 @@ internal sealed class BnLstmSequence
         {
             buffer = new double[length];
         }
+    }
+
+    private void RequireParameters(BnLstmParameters parameters)
+    {
+        int G = 4 * Hidden;
+        Require(parameters.WeightIh.Length == G * InputSize, "weight_ih [4H, I]", G * InputSize, parameters.WeightIh.Length, nameof(parameters));
+        Require(parameters.WeightHh.Length == G * Hidden, "weight_hh [4H, H]", G * Hidden, parameters.WeightHh.Length, nameof(parameters));
+        Require(parameters.Bias.Length == G, "bias [4H]", G, parameters.Bias.Length, nameof(parameters));
     }
 
     private static void Require(bool condition, string what, int expected, int actual, string parameterName)

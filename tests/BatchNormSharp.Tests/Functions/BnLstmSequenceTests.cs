@@ -38,6 +38,18 @@ public class BnLstmSequenceTests
     }
 
     [Fact]
+    public void Forward_WeightsOfAnotherSize_ThrowsBeforeAnyStatisticMoves()
+    {
+        var harness = new BnLstmHarness(BnLstmVariant.SharedGateStatistics, 2, 3, 1);
+
+        var act = () => harness.Sequence.Forward(2, 3, new double[12], new BnLstmParameters(2, 4), true,
+            new double[18], new double[6], new double[6]);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*weight_ih [4H, I] must hold 24 values, but holds 32*");
+        harness.Norms[0].NumBatchesTracked(0).Should().Be(0);
+    }
+
+    [Fact]
     public void Forward_SharedStatistics_MoveOncePerTimeStep()
     {
         var harness = new BnLstmHarness(BnLstmVariant.SharedGateStatistics, 1, 2, 1);
