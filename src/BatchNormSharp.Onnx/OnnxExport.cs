@@ -63,8 +63,8 @@ public static class OnnxExport
     /// <param name="options">Precision, a final softmax, the input width; defaults when <see langword="null"/>.</param>
     /// <returns>A serialised ONNX <c>ModelProto</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
-    /// <exception cref="ArgumentException">The options are out of range, the input width is unknown, or the layers do
-    /// not fit together.</exception>
+    /// <exception cref="ArgumentException">The options are out of range (an undefined precision, an empty graph name,
+    /// an input width below 1), the input width is unknown, or the layers do not fit together.</exception>
     /// <exception cref="NotSupportedException">A layer has no ONNX export (the message names it).</exception>
     public static byte[] ToOnnxBytes(this ILayer model, OnnxExportOptions? options = null)
     {
@@ -74,6 +74,12 @@ public static class OnnxExport
         {
             throw new ArgumentException(
                 $"Expected OnnxPrecision.Float64 or Float32, but got {options.Precision}.", nameof(options));
+        }
+        if (string.IsNullOrEmpty(options.GraphName))
+        {
+            throw new ArgumentException(
+                "Expected OnnxExportOptions.GraphName to be a name, but it is empty. Leave it at its default or name " +
+                "the graph.", nameof(options));
         }
         OnnxLayerWriter.RequireSupported(model, path: string.Empty);
         int inputFeatures = InputFeatures(model, options);

@@ -239,6 +239,20 @@ public class OnnxExportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ToOnnxBytes_OptionsOutOfRange_ThrowArgumentExceptionSayingWhatWasExpected()
+    {
+        var model = new Sequential(new Dense(4, 2, seed: 18));
+
+        var precision = () => model.ToOnnxBytes(new OnnxExportOptions { Precision = (OnnxPrecision)7 });
+        var name = () => model.ToOnnxBytes(new OnnxExportOptions { GraphName = "" });
+        var width = () => model.ToOnnxBytes(new OnnxExportOptions { InputFeatures = 0 });
+
+        precision.Should().Throw<ArgumentException>().WithMessage("Expected OnnxPrecision.Float64 or Float32, but got 7*");
+        name.Should().Throw<ArgumentException>().WithMessage("Expected OnnxExportOptions.GraphName*empty*");
+        width.Should().Throw<ArgumentException>().WithMessage("Expected OnnxExportOptions.InputFeatures*at least 1*0*");
+    }
+
+    [Fact]
     public void ToOnnxBytes_Always_LeavesTheModelAsItWas()
     {
         var model = Models.TrainedIris(seed: 17).Train();
