@@ -81,7 +81,6 @@ public static class OnnxExport
                 "Expected OnnxExportOptions.GraphName to be a name, but it is empty. Leave it at its default or name " +
                 "the graph.", nameof(options));
         }
-        OnnxLayerWriter.RequireSupported(model, path: string.Empty);
         int inputFeatures = InputFeatures(model, options);
 
         var graph = new OnnxGraphBuilder(options.Precision);

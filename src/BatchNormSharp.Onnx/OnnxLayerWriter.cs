@@ -4,8 +4,8 @@ namespace BatchNormSharp.Onnx;
 
 /// <summary>
 /// The one place that reads the model's layers: each supported layer becomes ONNX nodes through one small method.
-/// To support another layer, add a method that adds its nodes and returns its output, and one line in
-/// <see cref="Write"/>.
+/// To support another layer, add a method that adds its nodes and returns its output name and width, and one line in
+/// <see cref="Write"/>. The graph is built in memory, so a layer refused half-way leaves no file behind.
 /// </summary>
 /// <remarks>
 /// Layers are read through their public members only (<see cref="Sequential.Layers"/>, <see cref="Dense.Weight"/>,
@@ -45,29 +45,6 @@ internal static class OnnxLayerWriter
         _ => null,
     };
 
-    /// <summary>Checks the whole model before anything is built, so that an unsupported layer fails first.</summary>
-    public static void RequireSupported(ILayer layer, string path)
-    {
-        switch (layer)
-        {
-            case Sequential sequential:
-                for (int i = 0; i < sequential.Layers.Count; i++)
-                {
-                    RequireSupported(sequential.Layers[i], Child(path, i));
-                }
-                break;
-            case BatchNorm { TrackRunningStats: false }:
-                throw Unsupported(layer, path,
-                    "it has no running statistics, so it normalises with each batch's own statistics even in " +
-                    "inference, which ONNX's inference-mode BatchNormalization cannot do; train it with " +
-                    "trackRunningStats: true");
-            case Dense or BatchNorm or ReLU:
-                break;
-            default:
-                throw Unsupported(layer, path, "it has no ONNX export yet");
-        }
-    }
-
     private static (string, int) WriteSequential(OnnxGraphBuilder graph, Sequential sequential, string path,
         string input, int width)
     {
@@ -105,6 +82,13 @@ internal static class OnnxLayerWriter
     private static (string, int) WriteBatchNorm(OnnxGraphBuilder graph, BatchNorm batchNorm, string path,
         string input, int width)
     {
+        if (!batchNorm.TrackRunningStats)
+        {
+            throw Unsupported(batchNorm, path,
+                "it has no running statistics, so it normalises with each batch's own statistics even in " +
+                "inference, which ONNX's inference-mode BatchNormalization cannot do; train it with " +
+                "trackRunningStats: true");
+        }
         int n = batchNorm.NumFeatures;
         RequireWidth(batchNorm, path, n, width);
         float epsilon = (float)batchNorm.Eps;
