@@ -25,7 +25,7 @@ public static class StateDictExtensions
     /// </summary>
     /// <param name="model">A layer or container.</param>
     /// <returns>A snapshot (later training does not change it), with metadata <c>format = pt</c>.</returns>
-    public static StateDictionary StateDict(this ILayer model)
+    public static StateDictionary StateDict(this Layer model)
     {
         var state = new StateDictionary();
         state.Metadata["format"] = "pt";
@@ -50,7 +50,7 @@ public static class StateDictExtensions
     /// <exception cref="ArgumentException">The state does not fit the model. The message names every missing,
     /// unexpected and mis-shaped entry (and every integer entry holding something other than a count ≥ 0) at
     /// once.</exception>
-    public static void LoadStateDict(this ILayer model, StateDictionary state, bool strict = true)
+    public static void LoadStateDict(this Layer model, StateDictionary state, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(state);
@@ -77,21 +77,15 @@ public static class StateDictExtensions
     }
 
     /// <summary>Every layer's parameters, then its buffers, layer by layer: PyTorch's state-dict order.</summary>
-    private static IEnumerable<Entry> Entries(ILayer model)
+    private static IEnumerable<Entry> Entries(Layer model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        foreach (var leaf in LayerTree.Leaves(model))
+        foreach (var entry in model.NamedState())
         {
-            foreach (var parameter in leaf.Layer.Parameters)
-            {
-                yield return new Entry(LayerTree.Join(leaf.Path, parameter.Name), parameter.Value,
-                    parameter.TransposedInStateDict && parameter.Value.Rank == 2, IsInteger: false);
-            }
-            foreach (var buffer in leaf.Layer.Buffers)
-            {
-                yield return new Entry(LayerTree.Join(leaf.Path, buffer.Name), buffer.Value, Transposed: false,
-                    buffer.IsInteger);
-            }
+            yield return entry.Parameter is { } parameter
+                ? new Entry(entry.Name, parameter.Value, parameter.TransposedInStateDict && parameter.Value.Rank == 2,
+                    IsInteger: false)
+                : new Entry(entry.Name, entry.Buffer!.Value, Transposed: false, entry.Buffer.IsInteger);
         }
     }
 
