@@ -38,7 +38,7 @@ public static class OnnxExport
     /// <exception cref="NotSupportedException">A layer has no ONNX export (the message names it). Nothing is
     /// written.</exception>
     /// <exception cref="IOException">The file could not be written; an existing file is left as it was.</exception>
-    public static void ExportOnnx(this ILayer model, string path, OnnxExportOptions? options = null)
+    public static void ExportOnnx(this Layer model, string path, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (string.IsNullOrWhiteSpace(path))
@@ -66,7 +66,7 @@ public static class OnnxExport
     /// <exception cref="ArgumentException">The options are out of range (an undefined precision, an empty graph name,
     /// an input width below 1), the input width is unknown, or the layers do not fit together.</exception>
     /// <exception cref="NotSupportedException">A layer has no ONNX export (the message names it).</exception>
-    public static byte[] ToOnnxBytes(this ILayer model, OnnxExportOptions? options = null)
+    public static byte[] ToOnnxBytes(this Layer model, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options ??= new OnnxExportOptions();
@@ -100,7 +100,7 @@ public static class OnnxExport
         return graph.ToModelBytes(options.GraphName, OpsetVersion, IrVersion, ProducerVersion());
     }
 
-    private static int InputFeatures(ILayer model, OnnxExportOptions options)
+    private static int InputFeatures(Layer model, OnnxExportOptions options)
     {
         if (options.InputFeatures is { } given)
         {
@@ -111,7 +111,7 @@ public static class OnnxExport
             }
             return given;
         }
-        return OnnxLayerWriter.DeclaredInputFeatures(model)
+        return model.InputFeatures
             ?? throw new ArgumentException(
                 "The model's first layer does not state its number of input features (it is not a Dense or a " +
                 "BatchNorm). Set OnnxExportOptions.InputFeatures.", nameof(options));

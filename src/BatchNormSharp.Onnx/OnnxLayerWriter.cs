@@ -26,7 +26,7 @@ internal static class OnnxLayerWriter
     /// <param name="width">The number of features of that value.</param>
     /// <returns>The name of the value the layer writes and its number of features.</returns>
     /// <exception cref="NotSupportedException">The layer (or one inside it) has no ONNX equivalent here.</exception>
-    public static (string Output, int Width) Write(OnnxGraphBuilder graph, ILayer layer, string path, string input,
+    public static (string Output, int Width) Write(OnnxGraphBuilder graph, Layer layer, string path, string input,
         int width) => layer switch
     {
         Sequential sequential => WriteSequential(graph, sequential, path, input, width),
@@ -34,15 +34,6 @@ internal static class OnnxLayerWriter
         BatchNorm batchNorm => WriteBatchNorm(graph, batchNorm, path, input, width),
         ReLU => (graph.Node(NodeName(path, "Relu"), "Relu", [input]), width),
         _ => throw Unsupported(layer, path, "it has no ONNX export yet"),
-    };
-
-    /// <summary>The input width the first layer states, or <see langword="null"/> when it does not (a ReLU).</summary>
-    public static int? DeclaredInputFeatures(ILayer layer) => layer switch
-    {
-        Sequential sequential => sequential.Layers.Count > 0 ? DeclaredInputFeatures(sequential.Layers[0]) : null,
-        Dense dense => dense.InFeatures,
-        BatchNorm batchNorm => batchNorm.NumFeatures,
-        _ => null,
     };
 
     private static (string, int) WriteSequential(OnnxGraphBuilder graph, Sequential sequential, string path,
@@ -111,7 +102,7 @@ internal static class OnnxLayerWriter
         return (output, n);
     }
 
-    private static void RequireWidth(ILayer layer, string path, int expected, int width)
+    private static void RequireWidth(Layer layer, string path, int expected, int width)
     {
         if (width != expected)
         {
@@ -122,7 +113,7 @@ internal static class OnnxLayerWriter
         }
     }
 
-    private static NotSupportedException Unsupported(ILayer layer, string path, string reason) => new(
+    private static NotSupportedException Unsupported(Layer layer, string path, string reason) => new(
         $"ONNX export supports Dense, BatchNorm (with running statistics), ReLU and Sequential, but layer " +
         $"{Describe(path)} is {layer} ({layer.GetType().Name}): {reason}. Nothing was written.");
 

@@ -279,18 +279,17 @@ public class OnnxExportTests(ITestOutputHelper output)
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed class UsersOwnLayer : ILayer
+    /// <summary>A user's own layer (an identity), which the export does not know.</summary>
+    private sealed class UsersOwnLayer : Layer
     {
-        public ForwardMode Mode { get; set; }
-
-        public IReadOnlyList<Parameter> Parameters { get; } = [];
-
-        public IReadOnlyList<StateBuffer> Buffers { get; } = [];
-
-        public Tensor Forward(Tensor input, ForwardMode mode) => input;
-
-        public Tensor Backward(Tensor outputGradient) => outputGradient;
+        public override int[] OutputShape(ReadOnlySpan<int> inputShape, ForwardMode mode) => inputShape.ToArray();
 
         public override string ToString() => "UsersOwnLayer()";
+
+        protected override void InferCore(ReadOnlySpan<double> input, ReadOnlySpan<int> inputShape,
+            Span<double> output) => input.CopyTo(output);
+
+        protected override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient) =>
+            computeInputGradient ? outputGradient.Clone() : null;
     }
 }

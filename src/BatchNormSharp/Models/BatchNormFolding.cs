@@ -44,7 +44,7 @@ public static class BatchNormFolding
     private static Sequential Fold(Sequential model, string path)
     {
         var source = model.Layers;
-        var folded = new List<ILayer>(source.Count);
+        var folded = new List<Layer>(source.Count);
         for (int i = 0; i < source.Count; i++)
         {
             if (i + 1 < source.Count && FoldablePair(source[i], source[i + 1]) is var (dense, batchNorm))
@@ -54,7 +54,7 @@ public static class BatchNormFolding
             }
             else
             {
-                string childPath = LayerTree.Join(path, i.ToString(CultureInfo.InvariantCulture));
+                string childPath = Layer.Join(path, i.ToString(CultureInfo.InvariantCulture));
                 folded.Add(source[i] is Sequential nested ? Fold(nested, childPath) : Copy(source[i], childPath));
             }
         }
@@ -66,7 +66,7 @@ public static class BatchNormFolding
 
     /// <summary>The pair when <paramref name="first"/> is a Dense and <paramref name="second"/> a BatchNorm of its width
     /// that normalises with running statistics in inference.</summary>
-    private static (Dense Dense, BatchNorm BatchNorm)? FoldablePair(ILayer first, ILayer second) =>
+    private static (Dense Dense, BatchNorm BatchNorm)? FoldablePair(Layer first, Layer second) =>
         first is Dense dense && second is BatchNorm { TrackRunningStats: true } batchNorm
             && batchNorm.NumFeatures == dense.OutFeatures
             ? (dense, batchNorm)
@@ -88,7 +88,7 @@ public static class BatchNormFolding
         return result;
     }
 
-    private static ILayer Copy(ILayer layer, string path) => layer switch
+    private static Layer Copy(Layer layer, string path) => layer switch
     {
         Dense dense => CopyDense(dense),
         BatchNorm batchNorm => CopyBatchNorm(batchNorm),
