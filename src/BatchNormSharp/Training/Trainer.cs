@@ -122,14 +122,14 @@ public sealed class Trainer
             {
                 return new EpochOutcome(null, (StopReason.NonFiniteLoss,
                     $"The forward pass of batch {Format(batch + 1)} of epoch {Format(epoch)} met non-finite values; " +
-                    $"stopped before updating the weights with it. {exception.Reason}"));
+                    $"stopped before updating the weights with it. In {Place(exception.Layer)}: {exception.Reason}"));
             }
             if (!double.IsFinite(loss))
             {
                 return new EpochOutcome(null, (StopReason.NonFiniteLoss,
                     $"The training loss was {loss.ToString(CultureInfo.InvariantCulture)} at batch {Format(batch + 1)} " +
-                    $"of epoch {Format(epoch)}; stopped before updating the weights with it. Lower the learning rate " +
-                    "or check the inputs for NaN and infinite values."));
+                    $"of epoch {Format(epoch)}; stopped before updating the weights with it. The first non-finite " +
+                    $"output came from {Place(FirstNonFiniteLayer())}. Lower the learning rate, or scale the inputs."));
             }
             lossSum += loss * y.Length;
             correct += batchCorrect;
@@ -163,6 +163,23 @@ public sealed class Trainer
         }
         return loss;
     }
+
+    /// <summary>A layer's place in the model for a message, e.g. <c>layer 3 (BatchNorm)</c>.</summary>
+    private string Place(Layer? layer)
+    {
+        if (layer is null)
+        {
+            return "the loss";
+        }
+        string path = Model.PathTo(layer);
+        return path.Length == 0 ? $"the model ({layer.GetType().Name})" : $"layer {path} ({layer.GetType().Name})";
+    }
+
+    /// <summary>The first layer without children whose last output holds NaN or infinity, or null (the loss).</summary>
+    private Layer? FirstNonFiniteLayer() =>
+        Model.NamedLayers().Select(entry => entry.Layer)
+            .FirstOrDefault(layer => layer.Children.Count == 0 && layer.LastOutput is { } output
+                && output.AsReadOnlySpan().IndexOfAnyExceptInRange(double.MinValue, double.MaxValue) >= 0);
 
     private static string EarlyStopMessage(EarlyStopping settings, EarlyStoppingMonitor stopping, int epoch)
     {
