@@ -20,8 +20,8 @@ namespace BatchNormSharp;
 /// k = 1e2, 4e-12 at k = 1e4, 3e-10 at k = 1e6), so 1e-12 holds up to k ≈ 2,500. Standardise the inputs (or put a
 /// BatchNorm first) to keep k small.</para>
 /// <para>Other layers are copied unchanged: a BatchNorm that does not follow a Dense (or has no running statistics,
-/// and so normalises with batch statistics even in inference), ReLU and nested containers, in which the same
-/// folding applies.</para>
+/// and so normalises with batch statistics even in inference), Normalization, ReLU and nested containers, in which
+/// the same folding applies.</para>
 /// </remarks>
 public static class BatchNormFolding
 {
@@ -93,8 +93,11 @@ public static class BatchNormFolding
         Dense dense => CopyDense(dense),
         BatchNorm batchNorm => CopyBatchNorm(batchNorm),
         ReLU => new ReLU(),
+        Normalization normalization => CopyState(normalization,
+            new Normalization(normalization.NumFeatures, normalization.Epsilon)),
         _ => throw new NotSupportedException(
-            $"FoldBatchNorm builds a new model and can copy Dense, BatchNorm, ReLU and Sequential layers, but layer " +
+            $"FoldBatchNorm builds a new model and can copy Dense, BatchNorm, Normalization, ReLU and Sequential " +
+            "layers, but layer " +
             $"{path} is {layer} ({layer.GetType().Name}). Fold a model made of those layers; the original model is " +
             "unchanged."),
     };
@@ -107,21 +110,24 @@ public static class BatchNormFolding
         return copy;
     }
 
-    private static BatchNorm CopyBatchNorm(BatchNorm batchNorm)
-    {
-        var copy = new BatchNorm(batchNorm.NumFeatures, batchNorm.Eps, batchNorm.Momentum, batchNorm.Affine,
+    private static BatchNorm CopyBatchNorm(BatchNorm batchNorm) => CopyState(batchNorm,
+        new BatchNorm(batchNorm.NumFeatures, batchNorm.Eps, batchNorm.Momentum, batchNorm.Affine,
             batchNorm.TrackRunningStats)
         {
             UnbiasedRunningVariance = batchNorm.UnbiasedRunningVariance,
-        };
-        // Same constructor arguments, so the same parameters and buffers in the same order.
+        });
+
+    /// <summary>Copies every parameter and buffer of <paramref name="source"/> into <paramref name="copy"/>, a layer
+    /// built with the same constructor arguments and so holding the same tensors in the same order.</summary>
+    private static TLayer CopyState<TLayer>(TLayer source, TLayer copy) where TLayer : Layer
+    {
         for (int k = 0; k < copy.Parameters.Count; k++)
         {
-            copy.Parameters[k].Value.CopyFrom(batchNorm.Parameters[k].Value);
+            copy.Parameters[k].Value.CopyFrom(source.Parameters[k].Value);
         }
         for (int k = 0; k < copy.Buffers.Count; k++)
         {
-            copy.Buffers[k].Value.CopyFrom(batchNorm.Buffers[k].Value);
+            copy.Buffers[k].Value.CopyFrom(source.Buffers[k].Value);
         }
         return copy;
     }

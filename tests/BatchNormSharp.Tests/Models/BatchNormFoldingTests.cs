@@ -51,6 +51,26 @@ public class BatchNormFoldingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FoldBatchNorm_NormalizationInFront_IsCopiedWithItsStatistics()
+    {
+        var inputs = TestData.Normal(40, 4, seed: 14, mean: 12.0, spread: 5.0);
+        var normalization = new Normalization(4).Adapt(inputs);
+        var random = new Random(15);
+        var batchNorm = new BatchNorm(3);
+        RunningStatistics(batchNorm, mean: 0.2, variance: 1.5);
+        var model = new Sequential(normalization, new Dense(4, 3, random), batchNorm);
+
+        var folded = model.FoldBatchNorm();
+
+        folded.Layers.Select(l => l.GetType()).Should().Equal(typeof(Normalization), typeof(Dense));
+        var copy = (Normalization)folded.Layers[0];
+        copy.Should().NotBeSameAs(normalization);
+        copy.Mean.ToArray().Should().Equal(normalization.Mean.ToArray());
+        copy.Variance.ToArray().Should().Equal(normalization.Variance.ToArray());
+        RowRelativeDeviation(Logits(folded, inputs), Logits(model, inputs)).Should().BeLessThanOrEqualTo(1e-12);
+    }
+
+    [Fact]
     public void FoldBatchNorm_BatchNormWithoutRunningStatistics_IsNotFolded()
     {
         var random = new Random(4);
