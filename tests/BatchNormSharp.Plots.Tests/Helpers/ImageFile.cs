@@ -39,7 +39,7 @@ internal static class ImageFile
     public static void ShouldBeImage(string path, int width, int height)
     {
         File.Exists(path).Should().BeTrue($"{path} should have been written");
-        var size = Path.GetExtension(path) == ".svg" ? SvgSize(path) : PngSize(path);
+        var size = Path.GetExtension(path).Equals(".svg", StringComparison.OrdinalIgnoreCase) ? SvgSize(path) : PngSize(path);
         size.Should().Be((width, height));
     }
 }
