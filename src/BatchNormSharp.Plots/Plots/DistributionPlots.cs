@@ -113,7 +113,7 @@ public static class DistributionPlots
         }
         var file = PlotFile.Check(path, options);
         double[] features = [.. Enumerable.Range(0, beforeColumns.Length).Select(j => (double)j)];
-        using var plot = Figure.Create(options, "Per-feature mean and standard deviation before and after BatchNorm",
+        using var plot = Figure.Create(options, "Per-feature mean and standard deviation, before and after BatchNorm",
             "feature", "value");
         AddSeries(plot, features, [.. beforeColumns.Select(Mean)], Figure.Before, LinePattern.Solid, MarkerShape.FilledCircle,
             "mean before BatchNorm");
@@ -123,7 +123,7 @@ public static class DistributionPlots
             "mean after BatchNorm");
         AddSeries(plot, features, [.. afterColumns.Select(StandardDeviation)], Figure.After, LinePattern.Dashed,
             MarkerShape.OpenSquare, "std after BatchNorm");
-        Figure.Legend(plot);
+        Figure.LegendBeside(plot);
         return file.Write(plot);
     }
 
@@ -131,7 +131,8 @@ public static class DistributionPlots
     {
         Figure.AddHistogram(plot, before, Figure.Before, "before BatchNorm");
         Figure.AddHistogram(plot, after, Figure.After, "after BatchNorm");
-        plot.Axes.Margins(bottom: 0);
+        // Bars stand on the axis; the room above the tallest bar keeps the legend off the bars.
+        plot.Axes.Margins(left: 0.03, right: 0.03, bottom: 0, top: 0.22);
         Figure.Legend(plot);
     }
 

@@ -50,6 +50,9 @@ internal static class Figure
         plottable.Color = color.WithAlpha(0.5);
     }
 
-    /// <summary>Shows the legend in the upper right corner, where the curves and bars here rarely are.</summary>
+    /// <summary>Shows the legend inside the data area, in a corner the caller picked as usually empty.</summary>
     public static void Legend(Plot plot, Alignment alignment = Alignment.UpperRight) => plot.ShowLegend(alignment);
+
+    /// <summary>Shows the legend below the axes, for pictures whose points can be anywhere in the data area.</summary>
+    public static void LegendBeside(Plot plot) => plot.ShowLegend(Edge.Bottom);
 }

@@ -146,7 +146,7 @@ public static class TrainingPlots
             variance.LegendText = $"var[{PlotGuard.Text(drawn[k])}]";
             variance.Axes.YAxis = right;
         }
-        Figure.Legend(plot, Alignment.UpperLeft);
+        Figure.LegendBeside(plot);
         return file.Write(plot);
     }
 }
