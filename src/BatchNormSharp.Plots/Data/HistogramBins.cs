@@ -6,8 +6,9 @@ public sealed class HistogramBins
 {
     internal HistogramBins(double[] edges, long[] counts)
     {
-        Edges = edges;
-        Counts = counts;
+        // Read-only views: the result cannot be changed through a cast back to an array.
+        Edges = Array.AsReadOnly(edges);
+        Counts = Array.AsReadOnly(counts);
     }
 
     /// <summary>The bin edges, ascending: bin <c>i</c> is <c>[Edges[i], Edges[i + 1])</c>, and the last bin also holds

@@ -115,6 +115,15 @@ public sealed class HistogramTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Compute_Result_CannotBeChangedThroughACast()
+    {
+        var bins = Histogram.Compute(new double[] { 1.0, 2.0, 3.0 }, 2);
+
+        bins.Edges.Should().NotBeAssignableTo<double[]>();
+        bins.Counts.Should().NotBeAssignableTo<long[]>();
+    }
+
+    [Fact]
     public void Compute_Values_DoesNotModifyThem()
     {
         double[] values = [3.0, -1.0, 2.5, 2.5, 9.0];

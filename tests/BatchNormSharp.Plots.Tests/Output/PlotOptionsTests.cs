@@ -23,7 +23,7 @@ public sealed class PlotOptionsTests
     }
 
     [Fact]
-    public void Defaults_Are800By500FromExtension()
+    public void Constructor_NothingSet_Is800By500WithFormatFromExtension()
     {
         var options = new PlotOptions();
 

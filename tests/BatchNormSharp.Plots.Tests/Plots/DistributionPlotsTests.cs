@@ -232,7 +232,7 @@ public sealed class DistributionPlotsTests : IDisposable
     }
 
     [Fact]
-    public void Mean_And_StandardDeviation_AreNumpysPopulationValues()
+    public void StandardDeviation_Values_IsPopulationDeviationAsNumpyStd()
     {
         double[] values = [2, 4, 4, 4, 5, 5, 7, 9];
 
