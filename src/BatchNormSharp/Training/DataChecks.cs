@@ -12,7 +12,7 @@ internal static class DataChecks
     /// Requires a non-empty <c>[rows, features]</c> input that fits <paramref name="model"/>; returns the model's
     /// output width (the class count), or <see langword="null"/> when a layer of unknown type hides it.
     /// </summary>
-    public static int? Inputs(ILayer model, Tensor? inputs, string parameterName)
+    public static int? Inputs(Layer model, Tensor? inputs, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs, parameterName);
@@ -22,7 +22,7 @@ internal static class DataChecks
                 $"Expected {parameterName} of shape [rows, features] with at least one row, but got " +
                 $"{Tensor.FormatShape(inputs.Shape)}.", parameterName);
         }
-        return ShapeInference.OutputFeatures(model, inputs.Shape[1], parameterName);
+        return Shapes.OutputFeatures(model, inputs.Shape[1], parameterName, inputs.Shape[0]);
     }
 
     /// <summary>Requires one label per row, each a class the model can output.</summary>
@@ -50,14 +50,14 @@ internal static class DataChecks
     }
 
     /// <summary>Requires a batch size that lets every batch reach a model that normalises with batch statistics.</summary>
-    public static void BatchSize(ILayer model, int batchSize, ForwardMode mode, string parameterName)
+    public static void BatchSize(Layer model, int batchSize, ForwardMode mode, string parameterName)
     {
         if (batchSize < 1)
         {
             throw new ArgumentOutOfRangeException(parameterName, batchSize,
                 $"The batch size must be at least 1, but was {Format(batchSize)}.");
         }
-        if (batchSize < 2 && ShapeInference.UsesBatchStatistics(model, mode))
+        if (batchSize < 2 && model.UsesBatchStatistics(mode))
         {
             throw new ArgumentOutOfRangeException(parameterName, batchSize,
                 "The model has a BatchNorm that normalises with batch statistics, which needs at least 2 rows per " +

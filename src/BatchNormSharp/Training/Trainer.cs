@@ -32,7 +32,7 @@ public sealed class Trainer
     /// <summary>Creates a trainer for <paramref name="model"/> that updates it with <paramref name="optimizer"/>.</summary>
     /// <param name="model">A classifier whose output is one logit per class.</param>
     /// <param name="optimizer">The optimizer, built over the model's parameters.</param>
-    public Trainer(ILayer model, SgdMomentum optimizer)
+    public Trainer(Layer model, SgdMomentum optimizer)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -42,7 +42,7 @@ public sealed class Trainer
     }
 
     /// <summary>The model being trained.</summary>
-    public ILayer Model { get; }
+    public Layer Model { get; }
 
     /// <summary>The optimizer that updates the model.</summary>
     public SgdMomentum Optimizer { get; }
@@ -158,7 +158,7 @@ public sealed class Trainer
         correct = Accuracy.CountCorrect(logits, labels);
         if (double.IsFinite(loss))
         {
-            Model.Backward(_loss.Backward());
+            Model.Backward(_loss.Backward(), computeInputGradient: false); // the data needs no gradient
             Optimizer.Step();
         }
         return loss;

@@ -55,7 +55,7 @@ internal sealed class TrainingRun
     }
 
     /// <summary>Checks every argument of a fit against the model and each other before anything runs.</summary>
-    public static TrainingRun Check(ILayer model, Tensor inputs, IReadOnlyList<int> labels, FitOptions options)
+    public static TrainingRun Check(Layer model, Tensor inputs, IReadOnlyList<int> labels, FitOptions options)
     {
         int? classes = DataChecks.Inputs(model, inputs, nameof(inputs));
         int rows = inputs.Shape[0];
@@ -84,7 +84,7 @@ internal sealed class TrainingRun
         return full + (keepRemainder ? 1 : 0);
     }
 
-    private static (Tensor? Inputs, int[]? Labels) CheckValidation(ILayer model, FitOptions options, int? classes)
+    private static (Tensor? Inputs, int[]? Labels) CheckValidation(Layer model, FitOptions options, int? classes)
     {
         if (options.ValidationInputs is null && options.ValidationLabels is null)
         {
