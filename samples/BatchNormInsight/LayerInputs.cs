@@ -3,41 +3,38 @@ using BatchNormSharp;
 namespace BatchNormInsight;
 
 /// <summary>What one BatchNorm layer of a model received and produced on a batch.</summary>
-/// <param name="Position">The layer's index among the model's children.</param>
+/// <param name="Name">The layer's dotted name in the model, as in its state dictionary (e.g. "1").</param>
 /// <param name="Layer">The layer.</param>
 /// <param name="Input">Its input, shape [rows, features].</param>
 /// <param name="Output">Its output.</param>
-internal sealed record RecordedBatchNorm(int Position, BatchNorm Layer, Tensor Input, Tensor Output);
+internal sealed record RecordedBatchNorm(string Name, BatchNorm Layer, Tensor Input, Tensor Output);
 
-/// <summary>
-/// Gets each BatchNorm layer's input and output on real data.
-/// </summary>
-/// <remarks>
-/// TODO(issue 11, recorder): replace <see cref="Record"/> and <see cref="BatchNorms"/> with the activation recorder of the new layer contract
-/// (attach a recorder to every BatchNorm, run <c>model.Forward(inputs, ForwardMode.Inference)</c>, read its arrays).
-/// Until then this walks <see cref="Sequential.Layers"/> by hand, the only place in the sample that does.
-/// </remarks>
+/// <summary>Gets each BatchNorm layer's input and output on real data, through the library's activation recorder.</summary>
 internal static class LayerInputs
 {
-    /// <summary>The BatchNorm layers among <paramref name="model"/>'s children, in order.</summary>
-    public static BatchNorm[] BatchNorms(Sequential model) => [.. model.Layers.OfType<BatchNorm>()];
+    /// <summary>The BatchNorm layers of <paramref name="model"/> at any depth, with their names, in order.</summary>
+    public static (string Name, BatchNorm Layer)[] BatchNorms(Layer model) =>
+        [.. model.NamedLayers().Where(entry => entry.Layer is BatchNorm)
+            .Select(entry => (entry.Name, (BatchNorm)entry.Layer))];
 
-    /// <summary>Runs <paramref name="model"/>'s children one by one in inference mode (running statistics, nothing
-    /// updated) and copies the input and output of every BatchNorm among them.</summary>
-    public static List<RecordedBatchNorm> Record(Sequential model, Tensor inputs)
+    /// <summary>Runs <paramref name="model"/> once in inference mode (running statistics, nothing updated) with a
+    /// recorder on every BatchNorm, and returns what each received and produced.</summary>
+    public static List<RecordedBatchNorm> Record(Layer model, Tensor inputs)
     {
-        var recorded = new List<RecordedBatchNorm>();
-        var x = inputs;
-        for (int i = 0; i < model.Layers.Count; i++)
+        var layers = BatchNorms(model);
+        var recorders = layers.Select(entry => new ActivationRecorder(entry.Layer)).ToArray();
+        try
         {
-            var y = model.Layers[i].Forward(x, ForwardMode.Inference);
-            if (model.Layers[i] is BatchNorm batchNorm)
-            {
-                // Copies: a layer may reuse its output tensor on its next call.
-                recorded.Add(new RecordedBatchNorm(i, batchNorm, x.Clone(), y.Clone()));
-            }
-            x = y;
+            model.Forward(inputs, ForwardMode.Inference);
         }
-        return recorded;
+        finally
+        {
+            foreach (var recorder in recorders)
+            {
+                recorder.Dispose();
+            }
+        }
+        return [.. layers.Select((entry, i) =>
+            new RecordedBatchNorm(entry.Name, entry.Layer, recorders[i].Inputs[^1], recorders[i].Outputs[^1]))];
     }
 }

@@ -39,7 +39,7 @@ written.Add(DistributionPlots.FeatureStatistics(Out("mixture-feature-statistics.
 var data = DigitsData.Load();
 var (train, trainLabels, validation, validationLabels) = SplitValidation(data, fraction: 0.2, seed: options.Seed);
 var model = BuildModel(options.Seed);
-var batchNorms = LayerInputs.BatchNorms(model);
+var batchNorms = LayerInputs.BatchNorms(model).Select(entry => entry.Layer).ToArray();
 var snapshots = batchNorms.Select(layer => new List<RunningStatisticsSnapshot> { RunningStatisticsSnapshot.Of(layer, 0) })
     .ToArray();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -68,7 +68,7 @@ written.Add(TrainingPlots.Curves(Out("digits-accuracy.png"), history, TrainingCu
 foreach (var recorded in LayerInputs.Record(model, data.TestInputs))
 {
     int k = Array.IndexOf(batchNorms, recorded.Layer) + 1;
-    string name = $"BatchNorm {k} ({recorded.Layer.NumFeatures} features)";
+    string name = $"BatchNorm {k} ('{recorded.Name}', {recorded.Layer.NumFeatures} features)";
     written.Add(DistributionPlots.BeforeAfterHistogram(Out($"digits-bn{k}-histogram.png"), recorded.Input.ToArray(),
         recorded.Output.ToArray(), options: new PlotOptions { Title = $"Digits test set: {name}, inference mode" }));
     written.Add(DistributionPlots.FeatureStatistics(Out($"digits-bn{k}-feature-statistics.png"),
