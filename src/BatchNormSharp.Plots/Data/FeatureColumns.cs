@@ -1,7 +1,7 @@
 namespace BatchNormSharp.Plots;
 
 /// <summary>Turns a batch of rows into one column of values per feature, the shape
-/// <see cref="DistributionPlots.FeatureStatistics"/> takes.</summary>
+/// <see cref="DistributionPlots.FeatureStatistics(string, IReadOnlyList{IReadOnlyList{double}}, IReadOnlyList{IReadOnlyList{double}}, PlotOptions?)"/> takes.</summary>
 public static class FeatureColumns
 {
     /// <summary>Copies the columns of <paramref name="batch"/>: element <c>[j][i]</c> is row <c>i</c>'s feature

@@ -127,6 +127,68 @@ public static class DistributionPlots
         return file.Write(plot);
     }
 
+    /// <summary>
+    /// <see cref="BeforeAfterHistogram(string, IReadOnlyList{double}, IReadOnlyList{double}, int, PlotOptions?)"/> of
+    /// the last forward pass <paramref name="recorder"/> holds: attach it to a BatchNorm of a model, run the model on
+    /// real data, then plot.
+    /// </summary>
+    /// <param name="path">The file to write (<c>.png</c> or <c>.svg</c>); its folder must exist.</param>
+    /// <param name="recorder">A recorder on a BatchNorm (or any layer) that has recorded at least one pass. Not
+    /// changed, nor is its layer.</param>
+    /// <param name="bins">The number of bins of each histogram; 1 or more.</param>
+    /// <param name="options">Size, format and title; defaults when <see langword="null"/>.</param>
+    /// <returns>The full path of the file written.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="recorder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The recorder holds no pass, a value is not finite, or the path cannot be
+    /// written.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bins"/> is less than 1.</exception>
+    public static string BeforeAfterHistogram(string path, ActivationRecorder recorder, int bins = DefaultBins,
+        PlotOptions? options = null)
+    {
+        var (input, output) = RecordedPass.Last(recorder, nameof(recorder));
+        return BeforeAfterHistogram(path, input.ToArray(), output.ToArray(), bins, options);
+    }
+
+    /// <summary>
+    /// <see cref="ActivationHistogram(string, IReadOnlyList{double}, IReadOnlyList{double}, Func{double, double}, string, int, PlotOptions?)"/>
+    /// of the last forward pass <paramref name="recorder"/> holds.
+    /// </summary>
+    /// <param name="path">The file to write (<c>.png</c> or <c>.svg</c>); its folder must exist.</param>
+    /// <param name="recorder">A recorder that has recorded at least one pass.</param>
+    /// <param name="activation">The activation applied to each value, e.g. <see cref="Math.Tanh"/>.</param>
+    /// <param name="activationName">The activation's name for the title and axis.</param>
+    /// <param name="bins">The number of bins of each histogram; 1 or more.</param>
+    /// <param name="options">Size, format and title; defaults when <see langword="null"/>.</param>
+    /// <returns>The full path of the file written.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The recorder holds no pass, a value is not finite, the name is blank, or
+    /// the path cannot be written.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bins"/> is less than 1.</exception>
+    public static string ActivationHistogram(string path, ActivationRecorder recorder, Func<double, double> activation,
+        string activationName, int bins = DefaultBins, PlotOptions? options = null)
+    {
+        var (input, output) = RecordedPass.Last(recorder, nameof(recorder));
+        return ActivationHistogram(path, input.ToArray(), output.ToArray(), activation, activationName, bins, options);
+    }
+
+    /// <summary>
+    /// <see cref="FeatureStatistics(string, IReadOnlyList{IReadOnlyList{double}}, IReadOnlyList{IReadOnlyList{double}}, PlotOptions?)"/>
+    /// of the last forward pass <paramref name="recorder"/> holds.
+    /// </summary>
+    /// <param name="path">The file to write (<c>.png</c> or <c>.svg</c>); its folder must exist.</param>
+    /// <param name="recorder">A recorder on a layer whose input and output are <c>[rows, features]</c> batches of the
+    /// same width, such as a BatchNorm, that has recorded at least one pass.</param>
+    /// <param name="options">Size, format and title; defaults when <see langword="null"/>.</param>
+    /// <returns>The full path of the file written.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="recorder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The recorder holds no pass, the input and output differ in width, a value
+    /// is not finite, or the path cannot be written.</exception>
+    public static string FeatureStatistics(string path, ActivationRecorder recorder, PlotOptions? options = null)
+    {
+        var (input, output) = RecordedPass.Last(recorder, nameof(recorder));
+        return FeatureStatistics(path, FeatureColumns.Of(input), FeatureColumns.Of(output), options);
+    }
+
     private static void DrawPair(Plot plot, HistogramBins before, HistogramBins after)
     {
         Figure.AddHistogram(plot, before, Figure.Before, "before BatchNorm");

@@ -231,6 +231,68 @@ public sealed class DistributionPlotsTests : IDisposable
         after.Should().BeEquivalentTo(new double[][] { [-1, 0, 1], [-1, 0, 1] }, o => o.WithStrictOrdering());
     }
 
+    [Theory]
+    [InlineData("bn.png")]
+    [InlineData("bn.svg")]
+    public void BeforeAfterHistogram_Recorder_PlotsTheLastPassAndChangesNothingInTheModel(string name)
+    {
+        var (model, batchNorm) = TrainedModel();
+        using var recorder = new ActivationRecorder(batchNorm);
+        model.Forward(SampleData.Mixture(40, 3, seed: 12), ForwardMode.Inference);
+        var state = Snapshot(model);
+        var recordedInput = recorder.Inputs[^1].ToArray();
+
+        string histogram = DistributionPlots.BeforeAfterHistogram(_folder.File(name), recorder,
+            options: new PlotOptions { Width = 640, Height = 400 });
+        string tanh = DistributionPlots.ActivationHistogram(_folder.File("tanh-" + name), recorder, Math.Tanh, "tanh",
+            options: new PlotOptions { Width = 640, Height = 400 });
+        string statistics = DistributionPlots.FeatureStatistics(_folder.File("stats-" + name), recorder,
+            new PlotOptions { Width = 640, Height = 400 });
+
+        ImageFile.ShouldBeImage(histogram, 640, 400);
+        ImageFile.ShouldBeImage(tanh, 640, 400);
+        ImageFile.ShouldBeImage(statistics, 640, 400);
+        Snapshot(model).Should().BeEquivalentTo(state, o => o.WithStrictOrdering(), "plotting reads only");
+        recorder.Inputs.Should().ContainSingle().Which.ToArray().Should().Equal(recordedInput);
+    }
+
+    [Fact]
+    public void BeforeAfterHistogram_RecorderWithoutPass_ThrowsAndWritesNothing()
+    {
+        using var recorder = new ActivationRecorder(new BatchNorm(3));
+
+        var act = () => DistributionPlots.BeforeAfterHistogram(_folder.File("bn.png"), recorder);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("recorder").WithMessage("*has none*Forward*");
+        _folder.Files().Should().BeEmpty();
+    }
+
+    [Fact]
+    public void FeatureStatistics_NullRecorder_ThrowsArgumentNull()
+    {
+        var act = () => DistributionPlots.FeatureStatistics(_folder.File("bn.png"), (ActivationRecorder)null!);
+
+        act.Should().Throw<ArgumentNullException>().WithParameterName("recorder");
+    }
+
+    /// <summary>A small model trained for a few steps, so that its BatchNorm has moved statistics and weights.</summary>
+    private static (Sequential Model, BatchNorm BatchNorm) TrainedModel()
+    {
+        var random = new Random(11);
+        var batchNorm = new BatchNorm(4);
+        var model = new Sequential(new Dense(3, 4, random), batchNorm, new ReLU(), new Dense(4, 2, random));
+        var history = new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9)).Fit(
+            SampleData.Mixture(20, 3, seed: 13), [.. Enumerable.Range(0, 20).Select(i => i % 2)],
+            new FitOptions { Epochs = 2, BatchSize = 5 });
+        history.Epochs.Should().HaveCount(2);
+        return (model, batchNorm);
+    }
+
+    /// <summary>Every parameter and buffer value, and the mode of every layer.</summary>
+    private static (double[][] Parameters, double[][] Buffers, ForwardMode[] Modes) Snapshot(Sequential model) =>
+        ([.. model.Parameters.Select(p => p.Value.ToArray())], [.. model.Buffers.Select(b => b.Value.ToArray())],
+            [.. model.NamedLayers().Select(entry => entry.Layer.Mode)]);
+
     [Fact]
     public void StandardDeviation_Values_IsPopulationDeviationAsNumpyStd()
     {
