@@ -2,7 +2,7 @@ using BatchNormSharp.Tests.Helpers;
 
 namespace BatchNormSharp.Tests.Optimizers;
 
-public class SgdMomentumStateExtensionsTests
+public class OptimizerStateExtensionsTests
 {
     [Fact]
     public void SaveAndResume_FiveStepsThenFiveMore_IsBitIdenticalToTenStraight()
