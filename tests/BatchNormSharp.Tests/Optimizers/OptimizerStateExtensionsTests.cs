@@ -99,7 +99,7 @@ public class OptimizerStateExtensionsTests
     }
 
     /// <summary>The hand-written training loop, over consecutive batches of 8 rows (wrapping around).</summary>
-    private static void TrainSteps(Sequential model, SgdMomentum optimizer, Tensor inputs, int[] labels, int first,
+    internal static void TrainSteps(Sequential model, IOptimizer optimizer, Tensor inputs, int[] labels, int first,
         int count)
     {
         var loss = new SoftmaxCrossEntropy();
