@@ -18,6 +18,12 @@ internal sealed class OptimizerTrajectory
 
     public Dictionary<string, JsonElement> Hyper { get; init; } = [];
 
+    /// <summary><c>cross_entropy</c> (3 classes) or <c>bce_with_logits</c> (one logit, 0/1 labels).</summary>
+    public string Loss { get; init; } = "cross_entropy";
+
+    /// <summary>The binary loss's positive-class weight, or <see langword="null"/>.</summary>
+    public double? PosWeight { get; init; }
+
     /// <summary>The parameters the optimizer trains (every one but <c>b1</c>; see the generator's docstring).</summary>
     public string[] Trained { get; init; } = [];
 

@@ -5,7 +5,7 @@ namespace BatchNormSharp.Tests.Optimizers;
 
 /// <summary>
 /// Each optimizer against a <c>torch.optim</c> trajectory: Dense(4,10) → BatchNorm(10) → ReLU → Dense(10,3) as a
-/// <see cref="Sequential"/>, softmax cross-entropy, 30 steps from the same initial weights and batches in the
+/// <see cref="Sequential"/>, softmax cross-entropy (or Dense(10,1) and binary cross-entropy from logits), 30 steps from the same initial weights and batches in the
 /// generator's order (zero_grad, forward, loss, backward, step). Every loss, every final parameter, the running
 /// statistics and every tensor of the optimizer's state must lie within 1e-10 (<see cref="Deviation"/>).
 /// </summary>
@@ -19,6 +19,7 @@ public class OptimizerTrajectoryTests(ITestOutputHelper output)
         "optimizer_adamw_amsgrad_trajectory.json",
         "optimizer_sgd_momentum_trajectory.json",
         "optimizer_sgd_nesterov_trajectory.json",
+        "optimizer_adam_bce_trajectory.json",
     ];
 
     [Theory]
@@ -28,7 +29,9 @@ public class OptimizerTrajectoryTests(ITestOutputHelper output)
         var reference = ReferenceFiles.Load<OptimizerTrajectory>(fileName);
         var (model, dense1, norm, dense2) = Build(reference);
         var optimizer = CreateOptimizer(reference, Trained(model, reference));
-        var loss = new SoftmaxCrossEntropy();
+        ILoss loss = reference.Loss == "bce_with_logits"
+            ? new BinaryCrossEntropyWithLogits(reference.PosWeight)
+            : new SoftmaxCrossEntropy();
         var table = new DeviationTable(fileName);
 
         reference.Batches.Length.Should().BeGreaterOrEqualTo(25);
@@ -37,7 +40,11 @@ public class OptimizerTrajectoryTests(ITestOutputHelper output)
             var batch = reference.Batches[step];
             optimizer.ZeroGrad();
             var logits = model.Forward(Tensor.FromRows(batch.X), ForwardMode.Training);
-            double value = loss.Forward(logits, batch.Labels);
+            // Through ILoss: class indices [N] for the cross-entropy, 0/1 targets [N, 1] for the binary loss.
+            double[] labels = [.. batch.Labels.Select(label => (double)label)];
+            double value = loss.Forward(logits, logits.Shape[1] == 1
+                ? Tensor.FromSpan(labels, labels.Length, 1)
+                : Tensor.FromArray(labels));
             model.Backward(loss.Backward());
             optimizer.Step();
             table.Add(string.Create(CultureInfo.InvariantCulture, $"loss[{step}]"),
@@ -96,7 +103,7 @@ public class OptimizerTrajectoryTests(ITestOutputHelper output)
     {
         var dense1 = new Dense(4, 10, seed: 0);
         var norm = new BatchNorm(10, reference.BnEps, reference.BnMomentum);
-        var dense2 = new Dense(10, 3, seed: 0);
+        var dense2 = new Dense(10, reference.Final["b2"].GetArrayLength(), seed: 0);
         var model = new Sequential(dense1, norm, new ReLU(), dense2);
         for (int i = 0; i < OptimizerTrajectory.ParameterNames.Length; i++)
         {
