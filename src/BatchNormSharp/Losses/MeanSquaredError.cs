@@ -1,3 +1,5 @@
+using BatchNormSharp.Kernels;
+
 namespace BatchNormSharp;
 
 /// <summary>
@@ -29,17 +31,10 @@ public sealed class MeanSquaredError : ILoss
         LossTargets.Finite(t, Name, nameof(targets));
 
         var difference = LossTargets.Reuse(_difference, predictions.Shape);
-        ReadOnlySpan<double> x = predictions.AsReadOnlySpan();
-        Span<double> d = difference.AsSpan();
-        double total = 0.0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            d[i] = x[i] - t[i];
-            total += d[i] * d[i];
-        }
+        double total = SquaredError.Difference(predictions.AsReadOnlySpan(), t, difference.AsSpan());
         _difference = difference;
         _hasForward = true;
-        return total / x.Length;
+        return total / predictions.Length;
     }
 
     /// <summary>dL/d(predictions) = <c>2 (x - t) / count</c>.</summary>
@@ -54,14 +49,7 @@ public sealed class MeanSquaredError : ILoss
                 "Forward(predictions, targets) first, then Backward once.");
         }
         var gradient = LossTargets.Reuse(_gradient, _difference.Shape);
-        ReadOnlySpan<double> d = _difference.AsReadOnlySpan();
-        Span<double> g = gradient.AsSpan();
-        // PyTorch's order: norm = 2 / count first, then norm · (x - t).
-        double norm = 2.0 / d.Length;
-        for (int i = 0; i < d.Length; i++)
-        {
-            g[i] = norm * d[i];
-        }
+        SquaredError.Gradient(_difference.AsReadOnlySpan(), gradient.AsSpan());
         _gradient = gradient;
         _hasForward = false;
         return gradient;
