@@ -18,7 +18,7 @@ public sealed class AdamW : IOptimizer
     private double _learningRate;
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/>, with zero moments and a step count of 0.</summary>
-    /// <param name="parameters">The parameters to update, e.g. a model's <see cref="ILayer.Parameters"/>.</param>
+    /// <param name="parameters">The parameters to update, e.g. a model's <see cref="Layer.Parameters"/>.</param>
     /// <param name="learningRate">The step size, 0 or more.</param>
     /// <param name="beta1">The decay of the first moment, in [0, 1).</param>
     /// <param name="beta2">The decay of the second moment, in [0, 1).</param>

@@ -27,7 +27,7 @@ public static class OptimizerStateExtensions
     /// <param name="model">The model whose parameters the optimizer updates; it supplies the names.</param>
     /// <returns>A snapshot of the state, with metadata <c>optimizer</c> (the type's name) and the hyper-parameters.</returns>
     /// <exception cref="ArgumentException">An optimizer parameter is not a parameter of <paramref name="model"/>.</exception>
-    public static StateDictionary StateDict(this IOptimizer optimizer, ILayer model)
+    public static StateDictionary StateDict(this IOptimizer optimizer, Layer model)
     {
         var entries = Entries(optimizer, model);
         var state = new StateDictionary();
@@ -50,7 +50,7 @@ public static class OptimizerStateExtensions
     /// <param name="state">State from <see cref="StateDict"/>.</param>
     /// <exception cref="ArgumentException">An optimizer parameter is not in the model, or the state's names, shapes or
     /// counts differ from the optimizer's; the message names every missing, unexpected and mis-shaped entry.</exception>
-    public static void LoadStateDict(this IOptimizer optimizer, ILayer model, StateDictionary state)
+    public static void LoadStateDict(this IOptimizer optimizer, Layer model, StateDictionary state)
     {
         ArgumentNullException.ThrowIfNull(state);
         StateEntries.CopyIn(Entries(optimizer, model), state, strict: true,
@@ -58,7 +58,7 @@ public static class OptimizerStateExtensions
     }
 
     /// <summary>The optimizer's state entries, each named after its parameter in <paramref name="model"/>.</summary>
-    private static List<StateEntry> Entries(IOptimizer optimizer, ILayer model)
+    private static List<StateEntry> Entries(IOptimizer optimizer, Layer model)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(model);

@@ -46,7 +46,7 @@ internal sealed class CatalogueFixture
     public static CatalogueFixture Create() => new();
 
     /// <summary>The model's layer at <paramref name="index"/>.</summary>
-    public ILayer Layer(int index) => Model.Layers[index];
+    public Layer Layer(int index) => Model.Layers[index];
 
     /// <summary><see cref="Batch"/> with one value replaced.</summary>
     public Tensor BatchWith(int row, int column, double value)
