@@ -1,5 +1,3 @@
-using BatchNormSharp.Kernels;
-
 namespace BatchNormSharp;
 
 /// <summary>
@@ -62,8 +60,8 @@ public sealed class BinaryCrossEntropyWithLogits : ILoss
         var sigmoid = LossTargets.Reuse(_sigmoid, predictions.Shape);
         var keptTargets = LossTargets.Reuse(_targets, predictions.Shape);
         ReadOnlySpan<double> x = predictions.AsReadOnlySpan();
-        double total = BinaryCrossEntropy.Sum(x, t, PosWeight);
-        Activations.Sigmoid(x, sigmoid.AsSpan());
+        double total = BinaryCrossEntropyFunctions.Sum(x, t, PosWeight);
+        ActivationFunctions.Sigmoid(x, sigmoid.AsSpan());
         t.CopyTo(keptTargets.AsSpan());
         _sigmoid = sigmoid;
         _targets = keptTargets;
@@ -83,7 +81,7 @@ public sealed class BinaryCrossEntropyWithLogits : ILoss
                 "Forward(predictions, targets) first, then Backward once.");
         }
         var gradient = LossTargets.Reuse(_gradient, _sigmoid.Shape);
-        BinaryCrossEntropy.Gradient(_sigmoid.AsReadOnlySpan(), _targets.AsReadOnlySpan(), PosWeight, _sigmoid.Length,
+        BinaryCrossEntropyFunctions.Gradient(_sigmoid.AsReadOnlySpan(), _targets.AsReadOnlySpan(), PosWeight, _sigmoid.Length,
             gradient.AsSpan());
         _gradient = gradient;
         _hasForward = false;

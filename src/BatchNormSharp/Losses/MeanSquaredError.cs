@@ -1,5 +1,3 @@
-using BatchNormSharp.Kernels;
-
 namespace BatchNormSharp;
 
 /// <summary>
@@ -31,7 +29,7 @@ public sealed class MeanSquaredError : ILoss
         LossTargets.Finite(t, Name, nameof(targets));
 
         var difference = LossTargets.Reuse(_difference, predictions.Shape);
-        double total = SquaredError.Difference(predictions.AsReadOnlySpan(), t, difference.AsSpan());
+        double total = SquaredErrorFunctions.Difference(predictions.AsReadOnlySpan(), t, difference.AsSpan());
         _difference = difference;
         _hasForward = true;
         return total / predictions.Length;
@@ -49,7 +47,7 @@ public sealed class MeanSquaredError : ILoss
                 "Forward(predictions, targets) first, then Backward once.");
         }
         var gradient = LossTargets.Reuse(_gradient, _difference.Shape);
-        SquaredError.Gradient(_difference.AsReadOnlySpan(), gradient.AsSpan());
+        SquaredErrorFunctions.Gradient(_difference.AsReadOnlySpan(), gradient.AsSpan());
         _gradient = gradient;
         _hasForward = false;
         return gradient;

@@ -1,7 +1,7 @@
-namespace BatchNormSharp.Kernels;
+namespace BatchNormSharp;
 
 /// <summary>The arithmetic of the mean squared error, in PyTorch 1.13's order of operations.</summary>
-internal static class SquaredError
+internal static class SquaredErrorFunctions
 {
     /// <summary>Writes <c>d = x - t</c> and returns <c>Σ d²</c>.</summary>
     public static double Difference(ReadOnlySpan<double> predictions, ReadOnlySpan<double> targets,

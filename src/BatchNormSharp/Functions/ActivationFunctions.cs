@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 
-namespace BatchNormSharp.Kernels;
+namespace BatchNormSharp;
 
 /// <summary>
 /// Sigmoid and tanh, forward and backward, element-wise over spans. The backward passes take the forward's
 /// <em>output</em> <c>y</c>, which is all they need (<c>σ' = y(1 - y)</c>, <c>tanh' = 1 - y²</c>), so a layer keeps its
 /// output and nothing else.
 /// </summary>
-internal static class Activations
+internal static class ActivationFunctions
 {
     /// <summary><c>y = 1 / (1 + e^-x)</c>, finite for every finite <c>x</c> (see <see cref="Sigmoid(double)"/>).</summary>
     public static void Sigmoid(ReadOnlySpan<double> x, Span<double> y)

@@ -1,10 +1,10 @@
-namespace BatchNormSharp.Kernels;
+namespace BatchNormSharp;
 
 /// <summary>
 /// Binary cross-entropy from logits, element-wise, in the order of operations of PyTorch 1.13's
 /// <c>binary_cross_entropy_with_logits</c> and its backward, so that results agree to the last bits.
 /// </summary>
-internal static class BinaryCrossEntropy
+internal static class BinaryCrossEntropyFunctions
 {
     /// <summary>
     /// The sum over elements of <c>(1 - t)·x + w·(log(e^-m + e^(-x-m)) + m)</c> with <c>m = max(-x, 0)</c> and

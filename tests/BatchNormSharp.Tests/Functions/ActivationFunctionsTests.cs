@@ -1,8 +1,6 @@
-using BatchNormSharp.Kernels;
+namespace BatchNormSharp.Tests.Functions;
 
-namespace BatchNormSharp.Tests.Kernels;
-
-public class ActivationsTests(ITestOutputHelper output)
+public class ActivationFunctionsTests(ITestOutputHelper output)
 {
     public static TheoryData<string, int, int> Cases()
     {
@@ -35,7 +33,7 @@ public class ActivationsTests(ITestOutputHelper output)
         double[] x = [-800, -30, 0, 30, 800, -745];
         var y = new double[x.Length];
 
-        Activations.Sigmoid(x, y);
+        ActivationFunctions.Sigmoid(x, y);
 
         y.Should().OnlyContain(v => double.IsFinite(v) && v >= 0 && v <= 1);
         y[0].Should().Be(0.0); // e^-800 underflows; no 1 / (1 + ∞) = NaN-prone path
@@ -52,8 +50,8 @@ public class ActivationsTests(ITestOutputHelper output)
         var y = new double[2];
         var dx = new double[2];
 
-        Activations.Tanh(x, y);
-        Activations.TanhBackward(y, [3.0, 3.0], dx);
+        ActivationFunctions.Tanh(x, y);
+        ActivationFunctions.TanhBackward(y, [3.0, 3.0], dx);
 
         y.Should().Equal(-1.0, 1.0);
         dx.Should().Equal(0.0, 0.0);
@@ -64,7 +62,7 @@ public class ActivationsTests(ITestOutputHelper output)
     {
         var dx = new double[2];
 
-        Activations.SigmoidBackward([0.25, 0.5], [2.0, -1.0], dx);
+        ActivationFunctions.SigmoidBackward([0.25, 0.5], [2.0, -1.0], dx);
 
         dx.Should().Equal(2.0 * 0.25 * 0.75, -0.25);
     }
@@ -72,7 +70,7 @@ public class ActivationsTests(ITestOutputHelper output)
     [Fact]
     public void Sigmoid_SpansOfDifferentLengths_Throws()
     {
-        var act = () => Activations.Sigmoid(new double[3], new double[2]);
+        var act = () => ActivationFunctions.Sigmoid(new double[3], new double[2]);
 
         act.Should().Throw<ArgumentException>();
     }
@@ -103,11 +101,11 @@ public class ActivationsTests(ITestOutputHelper output)
             var dx = Tensor.Zeros(input.Shape.ToArray());
             if (tanh)
             {
-                Activations.TanhBackward(y, upstream.AsReadOnlySpan(), dx.AsSpan());
+                ActivationFunctions.TanhBackward(y, upstream.AsReadOnlySpan(), dx.AsSpan());
             }
             else
             {
-                Activations.SigmoidBackward(y, upstream.AsReadOnlySpan(), dx.AsSpan());
+                ActivationFunctions.SigmoidBackward(y, upstream.AsReadOnlySpan(), dx.AsSpan());
             }
             return dx;
         }
@@ -117,11 +115,11 @@ public class ActivationsTests(ITestOutputHelper output)
             var y = new double[input.Length];
             if (tanh)
             {
-                Activations.Tanh(input.AsReadOnlySpan(), y);
+                ActivationFunctions.Tanh(input.AsReadOnlySpan(), y);
             }
             else
             {
-                Activations.Sigmoid(input.AsReadOnlySpan(), y);
+                ActivationFunctions.Sigmoid(input.AsReadOnlySpan(), y);
             }
             return y;
         }
