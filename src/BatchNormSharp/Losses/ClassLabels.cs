@@ -81,8 +81,8 @@ internal static class ClassLabels
     }
 
     /// <summary>The sentence for labels running from 1 to the class count: they look 1-based (issue 12).</summary>
-    private static string OneBasedHint(double min, double max, int classes) => min >= 1 && max == classes
-        ? $" The labels run from {Text((int)min)} to {Text(classes)}: they look 1-based. Subtract 1 from every label " +
+    private static string OneBasedHint(double min, double max, int classes) => min == 1 && max == classes
+        ? $" The labels run from {Text(1)} to {Text(classes)}: they look 1-based. Subtract 1 from every label " +
           $"so that they run from 0 to {Text(classes - 1)}."
         : "";
 
