@@ -43,6 +43,27 @@ internal static class ShapeInference
     }
 
     /// <summary>
+    /// The widest tensor a batch meets on its way through <paramref name="layer"/>: the largest of the input width and
+    /// every layer's output width, or <see langword="null"/> when a layer of unknown type hides a width. A batch of
+    /// <c>n</c> rows needs arrays of <c>n</c> times this many values.
+    /// </summary>
+    public static int? WidestFeatures(ILayer layer, int inputFeatures)
+    {
+        int widest = inputFeatures;
+        int? width = inputFeatures;
+        foreach (var leaf in LayerTree.Leaves(layer))
+        {
+            width = OutputFeatures(leaf.Layer, width!.Value);
+            if (width is not { } known)
+            {
+                return null;
+            }
+            widest = Math.Max(widest, known);
+        }
+        return widest;
+    }
+
+    /// <summary>
     /// Whether a forward pass of <paramref name="model"/> in <paramref name="mode"/> normalises with batch statistics
     /// somewhere, and so needs at least two rows per batch.
     /// </summary>

@@ -65,5 +65,32 @@ internal static class DataChecks
         }
     }
 
+    /// <summary>
+    /// Requires that a batch of <paramref name="batchSize"/> rows (or all <paramref name="rows"/>, if fewer) fits in an
+    /// array at every layer of <paramref name="model"/>, and that <paramref name="outputs"/> values per row fit for all
+    /// rows when the caller keeps them (Predict's probabilities): checked before any batch runs, so that an oversized
+    /// batch is refused with advice and never reaches a kernel with lengths that wrapped around.
+    /// </summary>
+    public static void BatchFits(ILayer model, int features, int rows, int batchSize, int? outputs,
+        string parameterName, string inputsName = "inputs")
+    {
+        int batchRows = Math.Min(batchSize, rows);
+        if (ShapeInference.WidestFeatures(model, features) is { } widest && (long)batchRows * widest > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, batchSize,
+                $"A batch of {Format(batchRows)} rows needs {((long)batchRows * widest).ToString(CultureInfo.InvariantCulture)} " +
+                $"values at the model's widest layer ({Format(widest)} features), more than an array holds " +
+                $"({Format(Array.MaxLength)}). Choose a batch size of at most {Format(Array.MaxLength / widest)}.");
+        }
+        if (outputs is { } perRow && (long)rows * perRow > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"The result for {Format(rows)} rows of {Format(perRow)} outputs needs " +
+                $"{((long)rows * perRow).ToString(CultureInfo.InvariantCulture)} values, more than an array holds " +
+                $"({Format(Array.MaxLength)}). Pass at most {Format(Array.MaxLength / perRow)} rows per call.",
+                inputsName);
+        }
+    }
+
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

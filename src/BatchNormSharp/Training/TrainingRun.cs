@@ -61,6 +61,7 @@ internal sealed class TrainingRun
         int rows = inputs.Shape[0];
         int[] checkedLabels = DataChecks.Labels(labels, rows, classes, nameof(labels));
         DataChecks.BatchSize(model, options.BatchSize, ForwardMode.Training, nameof(options.BatchSize));
+        DataChecks.BatchFits(model, inputs.Shape[1], rows, options.BatchSize, null, nameof(options.BatchSize));
         var (validationInputs, validationLabels) = CheckValidation(model, options, classes);
         CheckEarlyStopping(options, validationInputs is not null);
 
@@ -100,6 +101,8 @@ internal sealed class TrainingRun
         DataChecks.Inputs(model, options.ValidationInputs, nameof(options.ValidationInputs));
         int[] labels = DataChecks.Labels(options.ValidationLabels, options.ValidationInputs.Shape[0], classes,
             nameof(options.ValidationLabels));
+        DataChecks.BatchFits(model, options.ValidationInputs.Shape[1], options.ValidationInputs.Shape[0],
+            options.BatchSize, null, nameof(options.BatchSize));
         InferenceExtensions.RequireNoSingleRowBatch(model, options.ValidationInputs.Shape[0], options.BatchSize);
         return (options.ValidationInputs, labels);
     }
