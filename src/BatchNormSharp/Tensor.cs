@@ -68,8 +68,8 @@ public sealed class Tensor
     /// <summary>Creates a tensor of the given shape filled with zeros.</summary>
     /// <param name="shape">The dimensions, each zero or more. No dimensions makes a scalar.</param>
     /// <returns>A new zero tensor.</returns>
-    /// <exception cref="ArgumentException">A dimension is negative, or the shape holds more elements than an array can
-    /// (<see cref="Array.MaxLength"/>).</exception>
+    /// <exception cref="ArgumentException">A dimension is negative, or a dimension or the product of all exceeds
+    /// <see cref="Array.MaxLength"/>.</exception>
     public static Tensor Zeros(params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -340,23 +340,27 @@ public sealed class Tensor
     }
 
     /// <summary>
-    /// The number of elements of <paramref name="shape"/>, or -1 when a dimension is negative or the product exceeds
-    /// <see cref="Array.MaxLength"/>. A zero dimension makes the product zero wherever it stands, so <c>[2147483647, 0]</c>
-    /// is as empty as <c>[0, 2147483647]</c>.
+    /// The number of elements of <paramref name="shape"/>, or -1 when a dimension is negative, a dimension exceeds
+    /// <see cref="Array.MaxLength"/>, or the product does. The dimension bound holds even beside a zero (so
+    /// <c>[2147483647, 0]</c> is refused wherever the zero stands): <see cref="To2DArray"/> could not hold such a
+    /// dimension.
     /// </summary>
     internal static long TryElementCount(ReadOnlySpan<int> shape)
     {
-        if (shape.Contains(0))
-        {
-            return shape.IndexOfAnyInRange(int.MinValue, -1) >= 0 ? -1 : 0;
-        }
         long count = 1;
         foreach (int dimension in shape)
         {
-            if (dimension < 0)
+            if (dimension < 0 || dimension > Array.MaxLength)
             {
                 return -1;
             }
+        }
+        if (shape.Contains(0))
+        {
+            return 0; // wherever the zero stands: [65536, 65536, 0] is as empty as [0, 65536, 65536]
+        }
+        foreach (int dimension in shape)
+        {
             // count <= Array.MaxLength < 2^31 and dimension < 2^31, so the product fits a long.
             count *= dimension;
             if (count > Array.MaxLength)
@@ -380,7 +384,7 @@ public sealed class Tensor
                 $"Every dimension must be zero or more, but the shape is {FormatShape(shape)}.", nameof(shape));
         }
         throw new ArgumentException(
-            $"Shape {FormatShape(shape)} has more elements than an array can hold " +
+            $"Shape {FormatShape(shape)} has more elements than an array can hold, or a dimension larger than one " +
             $"({Array.MaxLength.ToString(CultureInfo.InvariantCulture)}). Use smaller dimensions or split the data.",
             nameof(shape));
     }

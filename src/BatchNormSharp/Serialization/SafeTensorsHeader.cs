@@ -145,12 +145,12 @@ internal sealed class SafeTensorsHeader
         }
         if (Tensor.TryElementCount(shape) < 0)
         {
-            // Only reachable through a data section of more than 16 GB (a smaller one fails the byte-size check
-            // first), but checked so that no shape a Tensor refuses ever leaves the header: a tensor factory's
-            // ArgumentException must not escape the loader.
+            // A zero beside a dimension beyond Array.MaxLength passes the byte-size check (0 bytes), and a data section
+            // of more than 16 GB could pass it too: checked so that no shape a Tensor refuses ever leaves the header
+            // (a tensor factory's ArgumentException must not escape the loader).
             throw SafeTensorsReader.Damaged(
-                $"tensor '{name}' has shape {Tensor.FormatShape(shape)}, more elements than an array can hold " +
-                $"({Format(Array.MaxLength)})");
+                $"tensor '{name}' has shape {Tensor.FormatShape(shape)}, with more elements, or a dimension larger, " +
+                $"than an array can hold ({Format(Array.MaxLength)})");
         }
         return new TensorInfo(name, dtype, shape, begin, end);
     }

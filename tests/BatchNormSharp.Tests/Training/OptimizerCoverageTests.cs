@@ -66,4 +66,15 @@ public class OptimizerCoverageTests
 
         trainer.Optimizer.Parameters.Should().HaveCount(8);
     }
+
+    [Fact]
+    public void SgdMomentum_ANullParameter_ThrowsArgumentExceptionNamingItsPosition()
+    {
+        var model = TrainingData.IrisModel(seed: 1);
+
+        var act = () => new SgdMomentum([model.Parameters[0], null!], 0.1);
+
+        act.Should().Throw<ArgumentException>()
+            .WithMessage("Expected a parameter at every position, but parameter 1 is null. Pass model.Parameters.*");
+    }
 }
