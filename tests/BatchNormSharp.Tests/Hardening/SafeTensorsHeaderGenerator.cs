@@ -11,8 +11,8 @@ namespace BatchNormSharp.Tests.Hardening;
 /// gaps or run backwards, metadata of every JSON type — with a data section sized from what the header promises.
 /// </summary>
 /// <remarks>
-/// About a third of the files are left consistent (every entry's offsets tile the data exactly), so that the mix
-/// holds files that must load as well as files that must be refused.
+/// One kind in ten is left consistent (every entry's offsets tile the data exactly), and damage of other kinds often
+/// leaves a file valid, so that the mix holds files that must load (about 15 %) as well as files that must be refused.
 /// </remarks>
 internal sealed class SafeTensorsHeaderGenerator(int seed)
 {
