@@ -105,7 +105,8 @@ public sealed class Tensor
         ArgumentNullException.ThrowIfNull(values);
         int rows = values.GetLength(0), columns = values.GetLength(1);
         var tensor = Zeros(rows, columns);
-        for (int i = 0; i < rows; i++)
+        // An empty tensor may still have two billion rows: no loop over rows without a column to copy.
+        for (int i = 0; i < (columns == 0 ? 0 : rows); i++)
         {
             for (int j = 0; j < columns; j++)
             {
@@ -200,7 +201,7 @@ public sealed class Tensor
     {
         RequireRank(2);
         var result = new double[_shape[0], _shape[1]];
-        for (int i = 0; i < _shape[0]; i++)
+        for (int i = 0; i < (_values.Length == 0 ? 0 : _shape[0]); i++)
         {
             for (int j = 0; j < _shape[1]; j++)
             {
