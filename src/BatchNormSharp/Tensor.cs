@@ -328,8 +328,21 @@ public sealed class Tensor
     }
 
     /// <summary>
+    /// Returns <paramref name="buffer"/> when it already has <paramref name="shape"/>, otherwise a new zero tensor of
+    /// that shape: how layers reuse their output and gradient storage between calls, for any rank.
+    /// </summary>
+    internal static Tensor Reuse(Tensor? buffer, ReadOnlySpan<int> shape)
+    {
+        if (buffer is not null && shape.SequenceEqual(buffer._shape))
+        {
+            return buffer;
+        }
+        return Zeros(shape.ToArray());
+    }
+
+    /// <summary>
     /// Returns <paramref name="buffer"/> when it already has shape <c>[rows, columns]</c>, otherwise a new zero tensor
-    /// of that shape: how layers reuse their output and gradient storage between calls.
+    /// of that shape.
     /// </summary>
     internal static Tensor Reuse(Tensor? buffer, int rows, int columns)
     {

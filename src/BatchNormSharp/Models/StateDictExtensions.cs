@@ -25,7 +25,7 @@ public static class StateDictExtensions
     /// </summary>
     /// <param name="model">A layer or container.</param>
     /// <returns>A snapshot (later training does not change it), with metadata <c>format = pt</c>.</returns>
-    public static StateDictionary StateDict(this ILayer model)
+    public static StateDictionary StateDict(this Layer model)
     {
         var state = new StateDictionary();
         state.Metadata["format"] = "pt";
@@ -47,10 +47,13 @@ public static class StateDictExtensions
     /// <param name="strict">When <see langword="true"/> (the default, as in PyTorch) the names must match exactly;
     /// when <see langword="false"/>, entries missing from <paramref name="state"/> are left as they are and entries
     /// the model does not have are ignored. Shapes must match either way.</param>
+    /// <returns>The names the model has that <paramref name="state"/> lacks, and the names <paramref name="state"/> has
+    /// that the model lacks, as PyTorch's <c>load_state_dict</c> returns them: both empty after a strict load, and
+    /// what was skipped after a non-strict one.</returns>
     /// <exception cref="ArgumentException">The state does not fit the model. The message names every missing,
     /// unexpected and mis-shaped entry (and every integer entry holding something other than a count ≥ 0) at
     /// once.</exception>
-    public static void LoadStateDict(this ILayer model, StateDictionary state, bool strict = true)
+    public static StateDictLoadResult LoadStateDict(this Layer model, StateDictionary state, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(state);
@@ -67,6 +70,10 @@ public static class StateDictExtensions
                 CopyIn(source, entry);
             }
         }
+        var names = new HashSet<string>(entries.Select(entry => entry.Name), StringComparer.Ordinal);
+        return new StateDictLoadResult(
+            [.. entries.Select(entry => entry.Name).Where(name => !state.ContainsKey(name))],
+            [.. state.Keys.Where(name => !names.Contains(name))]);
     }
 
     /// <summary>A model tensor as the state dictionary sees it.</summary>
@@ -77,21 +84,15 @@ public static class StateDictExtensions
     }
 
     /// <summary>Every layer's parameters, then its buffers, layer by layer: PyTorch's state-dict order.</summary>
-    private static IEnumerable<Entry> Entries(ILayer model)
+    private static IEnumerable<Entry> Entries(Layer model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        foreach (var leaf in LayerTree.Leaves(model))
+        foreach (var entry in model.NamedState())
         {
-            foreach (var parameter in leaf.Layer.Parameters)
-            {
-                yield return new Entry(LayerTree.Join(leaf.Path, parameter.Name), parameter.Value,
-                    parameter.TransposedInStateDict && parameter.Value.Rank == 2, IsInteger: false);
-            }
-            foreach (var buffer in leaf.Layer.Buffers)
-            {
-                yield return new Entry(LayerTree.Join(leaf.Path, buffer.Name), buffer.Value, Transposed: false,
-                    buffer.IsInteger);
-            }
+            yield return entry.Parameter is { } parameter
+                ? new Entry(entry.Name, parameter.Value, parameter.TransposedInStateDict && parameter.Value.Rank == 2,
+                    IsInteger: false)
+                : new Entry(entry.Name, entry.Buffer!.Value, Transposed: false, entry.Buffer.IsInteger);
         }
     }
 

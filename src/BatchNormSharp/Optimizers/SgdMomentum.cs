@@ -16,7 +16,7 @@ public sealed class SgdMomentum
     private double _learningRate;
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/>, with a zero velocity for each.</summary>
-    /// <param name="parameters">The parameters to update, e.g. every layer's <see cref="ILayer.Parameters"/>.</param>
+    /// <param name="parameters">The parameters to update, e.g. every layer's <see cref="Layer.Parameters"/>.</param>
     /// <param name="learningRate">The step size, 0 or more.</param>
     /// <param name="momentum">The momentum factor, in [0, 1]; 0 is plain SGD.</param>
     /// <param name="weightDecay">L2 penalty added to the gradient, 0 or more.</param>

@@ -28,7 +28,7 @@ public static class SgdMomentumStateExtensions
     /// <param name="model">The model whose parameters the optimizer updates; it supplies the names.</param>
     /// <returns>A snapshot of the buffers.</returns>
     /// <exception cref="ArgumentException">An optimizer parameter is not a parameter of <paramref name="model"/>.</exception>
-    public static StateDictionary StateDict(this SgdMomentum optimizer, ILayer model)
+    public static StateDictionary StateDict(this SgdMomentum optimizer, Layer model)
     {
         var state = new StateDictionary();
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -63,7 +63,7 @@ public static class SgdMomentumStateExtensions
     /// <param name="state">Buffers from <see cref="StateDict"/>.</param>
     /// <exception cref="ArgumentException">An optimizer parameter is not in the model, or the state's names and
     /// shapes differ from the optimizer's; the message names every missing, unexpected and mis-shaped entry.</exception>
-    public static void LoadStateDict(this SgdMomentum optimizer, ILayer model, StateDictionary state)
+    public static void LoadStateDict(this SgdMomentum optimizer, Layer model, StateDictionary state)
     {
         ArgumentNullException.ThrowIfNull(state);
         var buffers = Buffers(optimizer, model);
@@ -113,7 +113,7 @@ public static class SgdMomentumStateExtensions
     }
 
     /// <summary>The optimizer's velocities, each named after its parameter in <paramref name="model"/>.</summary>
-    private static List<Buffer> Buffers(SgdMomentum optimizer, ILayer model)
+    private static List<Buffer> Buffers(SgdMomentum optimizer, Layer model)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(model);

@@ -14,7 +14,7 @@ internal static class OptimizerCoverage
     /// <summary>Throws unless <paramref name="optimizer"/> lists every parameter of <paramref name="model"/> and no other.</summary>
     /// <exception cref="ArgumentException">Parameters of the model are missing from the optimizer, or the optimizer holds
     /// parameters that are not the model's.</exception>
-    public static void Require(ILayer model, SgdMomentum optimizer, string parameterName)
+    public static void Require(Layer model, SgdMomentum optimizer, string parameterName)
     {
         var modelNames = new Dictionary<Parameter, string>(ReferenceEqualityComparer.Instance);
         foreach (var (name, parameter) in model.NamedParameters())

@@ -64,7 +64,7 @@ internal sealed class CatalogueFixture : IDisposable
     public Tensor Vector { get; } = Tensor.FromArray([1.5, -2.5, 3.5]);
 
     /// <summary>A second model a case builds in its arrange step (a fresh layer); part of the snapshot when set.</summary>
-    public ILayer? Other { get; set; }
+    public Layer? Other { get; set; }
 
     /// <summary>The folder the file cases write into, created on first use; its files are part of the snapshot.</summary>
     public string Folder => (_folder ??= new TemporaryFolder()).Path;
@@ -78,7 +78,7 @@ internal sealed class CatalogueFixture : IDisposable
     public static CatalogueFixture Create() => new();
 
     /// <summary>The model's layer at <paramref name="index"/>.</summary>
-    public ILayer Layer(int index) => Model.Layers[index];
+    public Layer Layer(int index) => Model.Layers[index];
 
     /// <summary><see cref="Batch"/> with one value replaced.</summary>
     public Tensor BatchWith(int row, int column, double value)

@@ -173,10 +173,10 @@ internal sealed class FixtureSnapshot
             path => Path.GetFileName(path),
             path => (File.ReadAllBytes(path), OperatingSystem.IsWindows() ? (UnixFileMode?)null : File.GetUnixFileMode(path)));
 
-    private static IEnumerable<ILayer> AllLayers(CatalogueFixture fixture) =>
+    private static IEnumerable<Layer> AllLayers(CatalogueFixture fixture) =>
         fixture.Other is { } other ? [.. Layers(fixture.Model), .. Layers(other)] : Layers(fixture.Model);
 
-    private static IEnumerable<ILayer> Layers(ILayer model) =>
+    private static IEnumerable<Layer> Layers(Layer model) =>
         model is Sequential sequential ? [sequential, .. sequential.Layers.SelectMany(Layers)] : [model];
 
     private static double[]? TryProbabilities(SoftmaxCrossEntropy loss)
