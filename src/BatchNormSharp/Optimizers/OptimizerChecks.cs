@@ -16,7 +16,8 @@ internal static class OptimizerChecks
             if (list[i] is null)
             {
                 throw new ArgumentException(
-                    $"Expected parameters, but parameter {i.ToString(CultureInfo.InvariantCulture)} is null.",
+                    $"Expected a parameter at every position, but parameter {i.ToString(CultureInfo.InvariantCulture)} " +
+                    "is null. Pass model.Parameters.",
                     parameterName);
             }
             if (!firstIndex.TryAdd(list[i], i))

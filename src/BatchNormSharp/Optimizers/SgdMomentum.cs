@@ -21,7 +21,7 @@ public sealed class SgdMomentum : IOptimizer
     /// <param name="momentum">The momentum factor, in [0, 1]; 0 is plain SGD.</param>
     /// <param name="weightDecay">L2 penalty added to the gradient, 0 or more.</param>
     /// <param name="nesterov">Use Nesterov momentum (needs a momentum greater than 0).</param>
-    /// <exception cref="ArgumentException">A parameter is listed twice, or a hyper-parameter is out of range.</exception>
+    /// <exception cref="ArgumentException">A parameter is null or listed twice, or a hyper-parameter is out of range.</exception>
     public SgdMomentum(IEnumerable<Parameter> parameters, double learningRate, double momentum = 0.0,
         double weightDecay = 0.0, bool nesterov = false)
     {

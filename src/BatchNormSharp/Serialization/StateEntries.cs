@@ -95,7 +95,7 @@ internal static class StateEntries
         return message.ToString();
     }
 
-    private static void AppendList(StringBuilder message, string kind, List<string> items)
+    internal static void AppendList(StringBuilder message, string kind, List<string> items)
     {
         if (items.Count > 0)
         {

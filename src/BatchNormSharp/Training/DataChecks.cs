@@ -91,5 +91,21 @@ internal static class DataChecks
             ? $" The labels run from 1 to {Format(count)}: they look 1-based. Subtract 1 from each (class indices start at 0)."
             : string.Empty;
 
+    /// <summary>
+    /// Requires that <paramref name="outputs"/> values for each of <paramref name="rows"/> rows fit in one array (what
+    /// Predict returns): checked before any batch runs, with advice, instead of failing after the work is done.
+    /// </summary>
+    public static void ResultFits(int rows, int? outputs, string parameterName)
+    {
+        if (outputs is { } perRow && (long)rows * perRow > Array.MaxLength)
+        {
+            throw new ArgumentException(
+                $"The result for {Format(rows)} rows of {Format(perRow)} outputs needs " +
+                $"{((long)rows * perRow).ToString(CultureInfo.InvariantCulture)} values, more than an array holds " +
+                $"({Format(Array.MaxLength)}). Pass at most {Format(Array.MaxLength / perRow)} rows per call.",
+                parameterName);
+        }
+    }
+
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -14,6 +14,10 @@ namespace BatchNormSharp;
 /// <see cref="Layer"/> is run through <see cref="Layer.Forward(Tensor, ForwardMode)"/> in inference mode, which is not thread-safe.
 /// <see cref="Layer.Forward(Tensor, ForwardMode)"/>, <see cref="Layer.Backward(Tensor)"/> and <see cref="Trainer.Fit"/> are never
 /// thread-safe on one model.</para>
+/// <para><b>Batch size.</b> A model whose every <see cref="BatchNorm"/> keeps running statistics gives each row the
+/// same result in any batch. A BatchNorm built with <c>trackRunningStats: false</c> has no running statistics and
+/// normalises with the statistics of each batch even in inference (PyTorch does the same): then a row's prediction
+/// depends on the batch size and on the rows batched with it.</para>
 /// <para><b>NaN.</b> Inference does not scan its inputs: a NaN or infinite input gives a NaN or infinite row of
 /// probabilities, as in PyTorch.</para>
 /// </remarks>
@@ -25,13 +29,18 @@ public static class InferenceExtensions
     /// <summary>Predicts the class and the softmax probabilities of every row, in inference mode.</summary>
     /// <param name="model">A classifier whose output is one logit per class.</param>
     /// <param name="inputs">The rows, shape <c>[rows, features]</c>.</param>
-    /// <param name="batchSize">Rows per forward pass; at least 1. Only memory use depends on it.</param>
+    /// <param name="batchSize">Rows per forward pass; at least 1. With running statistics in every
+    /// <see cref="BatchNorm"/> (the default), each row's result is the same for any batch size and only memory use
+    /// depends on it. <b>A BatchNorm built with <c>trackRunningStats: false</c> normalises with the statistics of the
+    /// batch it is given, also in inference, so its results depend on the batch size and on which rows share a
+    /// batch</b>, as in PyTorch; a last batch of one row is refused.</param>
     /// <returns>The predicted classes and probabilities.</returns>
-    /// <exception cref="ArgumentException">The inputs do not fit the model or the batch size is out of range; nothing
-    /// is changed.</exception>
+    /// <exception cref="ArgumentException">The inputs do not fit the model or the batch size is out of range, or a batch
+    /// would hold more values than an array at some layer; nothing is changed.</exception>
     public static Prediction Predict(this Layer model, Tensor inputs, int batchSize = DefaultBatchSize)
     {
-        DataChecks.Inputs(model, inputs, nameof(inputs));
+        int? classes = DataChecks.Inputs(model, inputs, nameof(inputs));
+        DataChecks.ResultFits(inputs.Shape[0], classes, nameof(inputs));
         DataChecks.BatchSize(model, batchSize, ForwardMode.Inference, nameof(batchSize));
         RequireNoSingleRowBatch(model, inputs.Shape[0], batchSize);
         return new BatchedInference(model).Predict(inputs, batchSize);
@@ -41,7 +50,8 @@ public static class InferenceExtensions
     /// <param name="model">A classifier whose output is one logit per class.</param>
     /// <param name="inputs">The rows, shape <c>[rows, features]</c>.</param>
     /// <param name="labels">The class of each row.</param>
-    /// <param name="batchSize">Rows per forward pass; at least 1.</param>
+    /// <param name="batchSize">Rows per forward pass; at least 1. As for <see cref="Predict"/>: results depend on it
+    /// only when a <see cref="BatchNorm"/> has no running statistics.</param>
     /// <returns>The loss and accuracy.</returns>
     /// <exception cref="ArgumentException">The inputs do not fit the model, the label count differs from the row count,
     /// a label is out of range, or the batch size is; nothing is changed.</exception>

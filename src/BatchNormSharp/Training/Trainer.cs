@@ -31,11 +31,14 @@ public sealed class Trainer
 
     /// <summary>Creates a trainer for <paramref name="model"/> that updates it with <paramref name="optimizer"/>.</summary>
     /// <param name="model">A classifier whose output is one logit per class.</param>
-    /// <param name="optimizer">The optimizer, built over the model's parameters.</param>
+    /// <param name="optimizer">The optimizer, built over the model's parameters (all of them, and no others).</param>
+    /// <exception cref="ArgumentException">The optimizer does not update exactly the model's parameters: it was built
+    /// over another model, or leaves some of this model's parameters out. The message names each.</exception>
     public Trainer(Layer model, SgdMomentum optimizer)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
+        OptimizerCoverage.Require(model, optimizer, nameof(optimizer));
         Model = model;
         Optimizer = optimizer;
         _validation = new BatchedInference(model);
@@ -53,7 +56,10 @@ public sealed class Trainer
     /// <param name="options">Epochs, batch size, seed, validation data and early stopping; defaults when
     /// <see langword="null"/>.</param>
     /// <param name="progress">Receives a report after every batch and at the end of every epoch.</param>
-    /// <param name="cancellationToken">Stops training before the next batch when signalled.</param>
+    /// <param name="cancellationToken">Checked before every batch: when signalled, training stops before the next batch
+    /// and the history says <see cref="StopReason.Cancelled"/>. An epoch whose batches have all run is complete (its
+    /// weights were trained): it is validated, listed and reported even when the cancel arrived during its last batch,
+    /// and training then stops before the next epoch, or returns <see cref="StopReason.Completed"/> after the last.</param>
     /// <returns>The metrics of every completed epoch and why training stopped.</returns>
     /// <exception cref="ArgumentException">The data do not fit the model, labels are out of range, the validation data
     /// are incomplete, or the options cannot work (batch size 1 with BatchNorm, early stopping on validation metrics
@@ -80,7 +86,9 @@ public sealed class Trainer
         CancellationToken cancellationToken)
     {
         var stopping = options.EarlyStopping is { } settings ? new EarlyStoppingMonitor(settings, Model) : null;
-        var epochs = new List<EpochMetrics>(options.Epochs);
+        // Grown as epochs complete: sized by Epochs it would allocate for every epoch up front (int.MaxValue epochs
+        // threw OutOfMemoryException before the first batch).
+        var epochs = new List<EpochMetrics>();
         var random = new Random(options.Seed);
 
         var (reason, message) = (StopReason.Completed, $"Trained all {Format(options.Epochs)} epochs.");
@@ -154,8 +162,9 @@ public sealed class Trainer
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                return new EpochOutcome(null, (StopReason.Cancelled,
-                    $"Cancelled before batch {Format(batch + 1)} of epoch {Format(epoch)}."));
+                return new EpochOutcome(null, (StopReason.Cancelled, batch == 0
+                    ? $"Cancelled before epoch {Format(epoch)} began; {Format(epoch - 1)} epochs completed."
+                    : $"Cancelled before batch {Format(batch + 1)} of epoch {Format(epoch)}."));
             }
             var (x, y) = _batches.Gather(run.Inputs, run.Labels, run.BatchRows(batch));
             double loss;
@@ -184,10 +193,8 @@ public sealed class Trainer
                 (double)correct / seen, null));
         }
 
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return new EpochOutcome(null, (StopReason.Cancelled, $"Cancelled at the end of epoch {Format(epoch)}."));
-        }
+        // No cancellation check here: every batch of the epoch has trained the weights, so the epoch is complete and
+        // its metrics are reported; a cancel that arrived during its last batch stops training before the next epoch.
         var validation = run.ValidationInputs is null
             ? null
             : _validation.Evaluate(run.ValidationInputs, run.ValidationLabels!, run.BatchSize);
