@@ -129,7 +129,7 @@ public class BatchNormLSTMTests(ITestOutputHelper output)
 
         layer.NamedLayers().Select(l => l.Layer.Mode).Should().AllBeEquivalentTo(ForwardMode.Inference);
         layer.Buffers.Select(b => b.Value.ToArray()).Should().BeEquivalentTo(before, o => o.WithStrictOrdering());
-        layer.NamedBuffers().Single(b => b.Name == "bn_gates.0.num_batches_tracked").Buffer.Value[0].Should().Be(5, "one move per time step, training only");
+        layer.NamedBuffers().Single(b => b.Name == "bn_gates.0.num_batches_tracked").Buffer.Value.AsReadOnlySpan()[0].Should().Be(5, "one move per time step, training only");
     }
 
     [Fact]
