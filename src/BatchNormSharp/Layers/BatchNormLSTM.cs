@@ -32,6 +32,7 @@ public sealed class BatchNormLSTM : Layer
 {
     private readonly Parameter _weightIh, _weightHh, _bias;
     private readonly BatchNormGroup[] _groups;
+    private readonly Memory<double>[] _statistics;   // every running mean and variance, checked after a training pass
     private readonly BnLstmParameters _parameters;
     private readonly BnLstmSequence _sequence;
     private readonly InstancePool<BnLstmSequence> _inferenceDrivers;
@@ -142,6 +143,7 @@ public sealed class BatchNormLSTM : Layer
             ];
         _parameters = new BnLstmParameters(_weightIh.Value.AsMemory(), _weightHh.Value.AsMemory(), _bias.Value.AsMemory(),
             _weightIh.Gradient.AsMemory(), _weightHh.Gradient.AsMemory(), _bias.Gradient.AsMemory());
+        _statistics = [.. _groups.SelectMany(g => g.RunningMeans().Concat(g.RunningVars()))];
         _sequence = NewDriver();
         _inferenceDrivers = new InstancePool<BnLstmSequence>(NewDriver);
     }
@@ -250,6 +252,10 @@ public sealed class BatchNormLSTM : Layer
         Span<double> sequence = ReturnSequences ? output.AsSpan() : Grow(ref _sequenceOutput, batch * time * H);
         _sequence.Forward(batch, time, input.AsReadOnlySpan(), _parameters, mode == ForwardMode.Training, sequence,
             _finalHidden.AsSpan(), _finalCell!.AsSpan());
+        if (mode == ForwardMode.Training)
+        {
+            RequireFiniteStatistics(input);
+        }
         if (!ReturnSequences)
         {
             _finalHidden.AsReadOnlySpan().CopyTo(output.AsSpan());
@@ -352,6 +358,37 @@ public sealed class BatchNormLSTM : Layer
                 group.RunningMeans(), group.RunningVars(), group.Counts(), Eps, Momentum);
         }
         return new BnLstmSequence(InputSize, H, BnLstmVariant.Cooijmans, norms);
+    }
+
+    /// <summary>
+    /// Refuses a training batch that left a running statistic NaN or infinite (a NaN or huge input, or diverged
+    /// weights): <see cref="Layer.Forward(Tensor, ForwardMode)"/> then puts every running statistic back as it was, so
+    /// that one bad batch cannot poison them for good. A few values per step to read.
+    /// </summary>
+    private void RequireFiniteStatistics(Tensor input)
+    {
+        foreach (var statistic in _statistics)
+        {
+            if (!AllFinite(statistic.Span))
+            {
+                throw new NonFiniteBatchException(string.Create(CultureInfo.InvariantCulture,
+                    $"BatchNormLSTM expected a training batch whose batch statistics are finite at every step, but the {Tensor.FormatShape(input.Shape)} batch gave NaN or infinite ones: ") +
+                    "it holds NaN or infinite values, or values whose squares overflow. Nothing was changed; check the inputs, or lower the learning rate if the weights have diverged.",
+                    nameof(input)) { Layer = this };
+            }
+        }
+    }
+
+    private static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        foreach (double value in values)
+        {
+            if (!double.IsFinite(value))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void RequireState(Tensor? state, int batch, string parameterName)

@@ -145,6 +145,51 @@ public class BatchNormLSTMTests(ITestOutputHelper output)
         layer.Forward(Tensor.Zeros(1, 2, 1), ForwardMode.Inference).Shape.ToArray().Should().Equal(1, 3);
     }
 
+    [Theory]
+    [InlineData(BatchNormLSTMVariant.SharedGateStatistics)]
+    [InlineData(BatchNormLSTMVariant.Cooijmans)]
+    public void Forward_TrainingBatchWithNaN_ThrowsAndLeavesRunningStatisticsAsTheyWere(BatchNormLSTMVariant variant)
+    {
+        var model = new Sequential(new BatchNormLSTM(1, 3, variant, seed: 1, maxLength: 4), new Dense(3, 1, seed: 2));
+        model.Forward(TestData.NormalShaped([4, 4, 1], seed: 1), ForwardMode.Training);
+        var before = model.Buffers.Select(b => b.Value.ToArray()).ToList();
+        var x = TestData.NormalShaped([4, 4, 1], seed: 2);
+        x.AsSpan()[5] = double.NaN;
+
+        var act = () => model.Forward(x, ForwardMode.Training);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*finite*Nothing was changed*");
+        model.Buffers.Select(b => b.Value.ToArray()).Should().BeEquivalentTo(before, o => o.WithStrictOrdering());
+    }
+
+    [Fact]
+    public void SaveLoad_TrainedModel_RestoresParametersStatisticsAndPredictions()
+    {
+        var model = new Sequential(new BatchNormLSTM(2, 4, BatchNormLSTMVariant.Cooijmans, seed: 1, maxLength: 5), new Dense(4, 1, seed: 2));
+        for (int k = 0; k < 3; k++)
+        {
+            model.Forward(TestData.NormalShaped([6, 5, 2], seed: k), ForwardMode.Training);
+        }
+        var x = TestData.NormalShaped([3, 7, 2], seed: 9);
+        var expected = new double[3];
+        model.Infer(x.AsReadOnlySpan(), x.Shape, expected);
+        string path = Path.Combine(Path.GetTempPath(), $"bnlstm-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            SafeTensors.Save(model.StateDict(), path);
+            var loaded = new Sequential(new BatchNormLSTM(2, 4, BatchNormLSTMVariant.Cooijmans, seed: 7, maxLength: 5), new Dense(4, 1, seed: 8));
+            loaded.LoadStateDict(SafeTensors.Load(path));
+            var actual = new double[3];
+            loaded.Infer(x.AsReadOnlySpan(), x.Shape, actual);
+
+            actual.Should().Equal(expected);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Constructor_CooijmansWithoutMaxLength_ThrowsSayingWhatToPass()
     {
