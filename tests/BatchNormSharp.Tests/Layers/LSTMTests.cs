@@ -243,6 +243,30 @@ public class LSTMTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SaveLoad_StackedModel_PredictsTheSame()
+    {
+        var model = new Sequential(new LSTM(3, 5, seed: 1, numLayers: 2), new Dense(5, 1, seed: 2));
+        var x = TestData.NormalShaped([4, 6, 3], seed: 3);
+        var expected = new double[4];
+        model.Infer(x.AsReadOnlySpan(), x.Shape, expected);
+        string path = Path.Combine(Path.GetTempPath(), $"lstm-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            SafeTensors.Save(model.StateDict(), path);
+            var loaded = new Sequential(new LSTM(3, 5, seed: 8, numLayers: 2), new Dense(5, 1, seed: 9));
+            loaded.LoadStateDict(SafeTensors.Load(path));
+            var actual = new double[4];
+            loaded.Infer(x.AsReadOnlySpan(), x.Shape, actual);
+
+            actual.Should().Equal(expected);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void ForwardBackward_SteadyState_AllocatesNothing()
     {
         var model = new Sequential(new LSTM(1, 16, seed: 1, numLayers: 2), new Dense(16, 1, seed: 2));
