@@ -39,6 +39,7 @@ public sealed class BatchNormLSTM : Layer
     private double[] _sequenceOutput = [], _sequenceGradient = [], _finalHiddenGradient = [], _finalCellGradient = [];
     private double[] _inputGradientScratch = [];
     private Tensor? _finalHidden, _finalCell, _pendingFinalHiddenGradient, _pendingFinalCellGradient;
+    private bool _cachesOfRefusedPass;   // the driver's caches belong to a refused batch, not to the pending forward pass
 
     /// <summary>Creates the layer with weights drawn from a fixed seed.</summary>
     /// <param name="inputSize">The features per time step (at least 1).</param>
@@ -256,6 +257,7 @@ public sealed class BatchNormLSTM : Layer
         {
             RequireFiniteStatistics(input);
         }
+        _cachesOfRefusedPass = false;
         if (!ReturnSequences)
         {
             _finalHidden.AsReadOnlySpan().CopyTo(output.AsSpan());
@@ -269,6 +271,12 @@ public sealed class BatchNormLSTM : Layer
     /// <returns>dL/d(input), or <see langword="null"/>.</returns>
     protected override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient)
     {
+        if (_cachesOfRefusedPass)
+        {
+            throw new InvalidOperationException(
+                "BatchNormLSTM.Backward cannot run: the last forward pass was refused (non-finite statistics) after it had " +
+                "overwritten the per-step caches of the pass before it. Run Forward again on a good batch, then Backward.");
+        }
         int batch = Input.Shape[0], time = Input.Shape[1], H = HiddenSize, step = batch * H;
         Span<double> finalHiddenGradient = Grow(ref _finalHiddenGradient, step);
         Span<double> finalCellGradient = Grow(ref _finalCellGradient, step);
@@ -371,6 +379,7 @@ public sealed class BatchNormLSTM : Layer
         {
             if (!AllFinite(statistic.Span))
             {
+                _cachesOfRefusedPass = true;
                 throw new NonFiniteBatchException(string.Create(CultureInfo.InvariantCulture,
                     $"BatchNormLSTM expected a training batch whose batch statistics are finite at every step, but the {Tensor.FormatShape(input.Shape)} batch gave NaN or infinite ones: ") +
                     "it holds NaN or infinite values, or values whose squares overflow. Nothing was changed; check the inputs, or lower the learning rate if the weights have diverged.",

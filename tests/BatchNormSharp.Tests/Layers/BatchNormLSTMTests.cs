@@ -160,6 +160,8 @@ public class BatchNormLSTMTests(ITestOutputHelper output)
 
         act.Should().Throw<ArgumentException>().WithMessage("*finite*Nothing was changed*");
         model.Buffers.Select(b => b.Value.ToArray()).Should().BeEquivalentTo(before, o => o.WithStrictOrdering());
+        var backward = () => model.Backward(Tensor.Zeros(4, 1));
+        backward.Should().Throw<InvalidOperationException>().WithMessage("*refused*Run Forward again*");
     }
 
     [Fact]

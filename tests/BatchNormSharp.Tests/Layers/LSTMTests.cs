@@ -163,6 +163,20 @@ public class LSTMTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Backward_FinalStateGradientOfWrongShape_ThrowsAndAddsNoGradient()
+    {
+        var lstm = new LSTM(1, 3, seed: 1, numLayers: 2, returnSequences: true);
+        var x = TestData.NormalShaped([4, 2, 1], seed: 1);
+        lstm.Forward(x);
+
+        var act = () => lstm.Backward(Tensor.Zeros(4, 2, 3), Tensor.Zeros(2, 3, 3), null);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*dL/d(h_n)*[2, 4, 3]*[2, 3, 3]*").And.ParamName.Should().Be("finalHiddenGradient");
+        lstm.Parameters.Should().AllSatisfy(p => p.Gradient.ToArray().Should().AllSatisfy(v => v.Should().Be(0)));
+        lstm.Backward(Tensor.Zeros(4, 2, 3), null, Tensor.Zeros(2, 4, 3)).Shape.ToArray().Should().Equal(4, 2, 1);
+    }
+
+    [Fact]
     public void Forward_FinalStateFedBack_ContinuesTheSequence()
     {
         var lstm = new LSTM(2, 3, seed: 4, returnSequences: true);
