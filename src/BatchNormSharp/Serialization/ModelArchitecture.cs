@@ -55,8 +55,8 @@ internal static class ModelArchitecture
     private static JsonObject Describe(Layer layer, string path, string parameterName)
     {
         var config = layer.GetConfig() ?? throw new ArgumentException(
-            $"The model cannot be saved as a whole-model file: {Where(path)} ({layer.GetType().Name}) cannot be described in a whole-model file: its GetConfig() returns " +
-            $"null. Override GetConfig() to return new LayerConfig(\"{layer.GetType().Name}\") with its " +
+            $"The model cannot be saved as a whole-model file: {Where(path)} ({layer.GetType().Name}) does not describe " +
+            $"itself (its GetConfig() returns null). Override GetConfig() to return new LayerConfig(\"{layer.GetType().Name}\") with its " +
             $"hyper-parameters, and register a factory once with LayerRegistry.Register(\"{layer.GetType().Name}\", " +
             "config => new ...(...)). To save the weights alone, use SafeTensors.Save(model.StateDict(), path).",
             parameterName);
@@ -104,7 +104,7 @@ internal static class ModelArchitecture
         }
         string type = typeElement.GetString()!;
         var factory = LayerRegistry.Find(type) ?? throw Damaged(path,
-            $"its type '{type}' is not registered. Register the layer's factory before loading, with " +
+            $"its type '{type}' is not registered. Register the layer's factory, before saving or loading, with " +
             $"LayerRegistry.Register(\"{type}\", config => new ...(...)); registered types: " +
             $"{string.Join(", ", LayerRegistry.Types)}");
 
@@ -119,11 +119,13 @@ internal static class ModelArchitecture
         }
         catch (InvalidDataException error)
         {
-            throw Damaged(path, $"type {type}: {error.Message}", error);
+            // The getters' messages name the hyper-parameter and the type; only the place is added.
+            string message = error.Message.TrimEnd('.');
+            throw Damaged(path, message.Length == 0 ? type : char.ToLowerInvariant(message[0]) + message[1..], error);
         }
         catch (ArgumentException error)
         {
-            throw Damaged(path, $"the factory of {type} refuses the hyper-parameters {config}: {error.Message}", error);
+            throw Damaged(path, $"the factory of {type} refuses the hyper-parameters {config}: {MessageOf(error)}", error);
         }
         if (layer is null)
         {
@@ -238,6 +240,15 @@ internal static class ModelArchitecture
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         _ => "null",
     };
+
+    /// <summary>An exception's message without what <see cref="ArgumentException"/> appends (the parameter's name and
+    /// the actual value, which the description already shows) and without its final full stop.</summary>
+    internal static string MessageOf(ArgumentException error)
+    {
+        string message = error.Message;
+        int appended = error.ParamName is null ? -1 : message.IndexOf($" (Parameter '{error.ParamName}')", StringComparison.Ordinal);
+        return (appended >= 0 ? message[..appended] : message).TrimEnd('.');
+    }
 
     private static InvalidDataException Damaged(string path, string what, Exception? inner = null) =>
         new($"The model's architecture cannot be built: in {Where(path)}, {what}.", inner);

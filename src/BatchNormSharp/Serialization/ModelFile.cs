@@ -118,7 +118,7 @@ public static class ModelFile
         catch (ArgumentException error)
         {
             throw new InvalidDataException(
-                $"The file's tensors do not fit the architecture in its metadata. {error.Message}", error);
+                $"The file's tensors do not fit the architecture in its metadata. {ModelArchitecture.MessageOf(error)}.", error);
         }
         return model.Eval();
     }

@@ -148,7 +148,7 @@ public class ModelFileTests
         var act = () => ModelFile.Save(model, path);
 
         act.Should().Throw<ArgumentException>().Where(e => e.ParamName == "model").WithMessage(
-            "*layer 1 (PerFeatureScale) cannot be described*Override GetConfig()*" +
+            "*layer 1 (PerFeatureScale) does not describe itself*Override GetConfig()*" +
             "LayerRegistry.Register(\"PerFeatureScale\"*SafeTensors.Save(model.StateDict(), path)*");
         File.ReadAllBytes(path).Should().Equal(before);
         Directory.GetFiles(folder.Path).Should().Equal(path);
@@ -196,8 +196,8 @@ public class ModelFileTests
     public static TheoryData<string, string, string> DamagedMetadata => new()
     {
         { "unknown type", "architecture:\"ReLU\"=>\"Swish\"", "*layer 2, its type 'Swish' is not registered*LayerRegistry.Register(\"Swish\"*" },
-        { "missing hyper-parameter", "architecture:\"eps\":1E-05,=>", "*layer 1, type BatchNorm: Hyper-parameter 'eps' (a number) is missing*" },
-        { "hyper-parameter of the wrong kind", "architecture:\"affine\":true=>\"affine\":\"yes\"", "*layer 1*'affine' of BatchNorm must be true or false, but is \"yes\"*" },
+        { "missing hyper-parameter", "architecture:\"eps\":1E-05,=>", "*in layer 1, hyper-parameter 'eps' (a number) is missing from the description of BatchNorm.*" },
+        { "hyper-parameter of the wrong kind", "architecture:\"affine\":true=>\"affine\":\"yes\"", "*in layer 1, hyper-parameter 'affine' of BatchNorm must be true or false, but is \"yes\".*" },
         { "fractional size", "architecture:\"out_features\":3=>\"out_features\":3.5", "*layer 0*'out_features' of Dense must be a whole number*" },
         { "unexpected hyper-parameter", "architecture:\"in_features\":2,=>\"in_features\":2,\"bias\":false,", "*layer 0*'bias'*does not read*" },
         { "value the constructor refuses", "architecture:\"eps\":1E-05=>\"eps\":-1", "*layer 1*factory of BatchNorm refuses*eps must be a finite number greater than 0*" },
