@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -172,8 +173,33 @@ public sealed class LayerConfig
     internal JsonObject ToJson() => (JsonObject)_values.DeepClone();
 
     /// <summary>A description read from a file, with its children already rebuilt.</summary>
-    internal static LayerConfig FromJson(string type, JsonObject values, IReadOnlyList<NamedLayer> children) =>
-        new(type, values, children);
+    internal static LayerConfig FromJson(string type, JsonObject values, IReadOnlyList<NamedLayer> children,
+        StrongBox<long>? valueBudget) =>
+        new(type, values, children) { ValueBudget = valueBudget };
+
+    /// <summary>
+    /// How many more values the layers built from one file may allocate, shared by all of them: for a description read
+    /// from a file, about what the file holds, so that damaged sizes are refused before a constructor allocates more
+    /// memory than the file justifies; <see langword="null"/> (unbounded) otherwise.
+    /// </summary>
+    internal StrongBox<long>? ValueBudget { get; init; }
+
+    /// <summary>Takes <paramref name="values"/> from <see cref="ValueBudget"/>, or throws when it holds fewer.</summary>
+    /// <exception cref="InvalidDataException">The budget holds fewer values.</exception>
+    internal void RequireWithinBudget(long values)
+    {
+        if (ValueBudget is not { } budget)
+        {
+            return;
+        }
+        if (values > budget.Value)
+        {
+            throw new InvalidDataException(
+                $"{this} would allocate {values.ToString(CultureInfo.InvariantCulture)} values, more than the file " +
+                $"justifies ({budget.Value.ToString(CultureInfo.InvariantCulture)} left); its sizes are damaged.");
+        }
+        budget.Value -= values;
+    }
 
     /// <summary>The hyper-parameters no getter has asked for: in a file, names its factory does not know.</summary>
     internal IEnumerable<string> UnreadNames => Names.Where(name => !_read.Contains(name));

@@ -85,12 +85,27 @@ public static class LayerRegistry
     private static ConcurrentDictionary<string, Func<LayerConfig, Layer>> LibraryLayers() => new(StringComparer.Ordinal)
     {
         ["Sequential"] = static config => new Sequential([.. config.Children.Select(child => child.Layer)]),
-        ["Dense"] = static config => new Dense(config.GetInt32("in_features"), config.GetInt32("out_features"), seed: 0),
-        ["BatchNorm"] = static config => new BatchNorm(config.GetInt32("num_features"), config.GetDouble("eps"),
-            config.GetNullableDouble("momentum"), config.GetBoolean("affine"), config.GetBoolean("track_running_stats"))
-        {
-            UnbiasedRunningVariance = config.GetBoolean("unbiased_running_variance"),
-        },
+        ["Dense"] = static config => Dense(config),
+        ["BatchNorm"] = static config => BatchNorm(config),
         ["ReLU"] = static _ => new ReLU(),
     };
+
+    private static Dense Dense(LayerConfig config)
+    {
+        int inFeatures = config.GetInt32("in_features"), outFeatures = config.GetInt32("out_features");
+        config.RequireWithinBudget(((long)inFeatures * outFeatures) + outFeatures);
+        return new Dense(inFeatures, outFeatures, seed: 0);
+    }
+
+    private static BatchNorm BatchNorm(LayerConfig config)
+    {
+        int numFeatures = config.GetInt32("num_features");
+        // Ten per-feature arrays of scratch besides its (at most four) per-feature tensors.
+        config.RequireWithinBudget(14L * numFeatures);
+        return new BatchNorm(numFeatures, config.GetDouble("eps"), config.GetNullableDouble("momentum"),
+            config.GetBoolean("affine"), config.GetBoolean("track_running_stats"))
+        {
+            UnbiasedRunningVariance = config.GetBoolean("unbiased_running_variance"),
+        };
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -35,7 +36,10 @@ internal static class ModelArchitecture
     /// <summary>Builds the model an architecture describes, with freshly initialised weights.</summary>
     /// <exception cref="InvalidDataException">The text is not JSON of this layout, names an unregistered type, lacks a
     /// hyper-parameter or holds one no factory reads, or a factory refuses the values.</exception>
-    public static Layer Build(string json)
+    /// <param name="json">The architecture.</param>
+    /// <param name="valueBudget">How many values all the layers together may allocate (see
+    /// <see cref="LayerConfig.ValueBudget"/>), or <see langword="null"/> for no bound.</param>
+    public static Layer Build(string json, long? valueBudget = null)
     {
         JsonDocument document;
         try
@@ -48,7 +52,8 @@ internal static class ModelArchitecture
         }
         using (document)
         {
-            return Build(document.RootElement, string.Empty, depth: 0);
+            var budget = valueBudget is { } values ? new StrongBox<long>(values) : null;
+            return Build(document.RootElement, string.Empty, depth: 0, budget);
         }
     }
 
@@ -85,7 +90,7 @@ internal static class ModelArchitecture
         return node;
     }
 
-    private static Layer Build(JsonElement node, string path, int depth)
+    private static Layer Build(JsonElement node, string path, int depth, StrongBox<long>? valueBudget)
     {
         if (depth > MaxNesting)
         {
@@ -109,8 +114,8 @@ internal static class ModelArchitecture
             $"{string.Join(", ", LayerRegistry.Types)}");
 
         var values = Config(properties, path, type);
-        var (names, children) = Children(properties, path, depth);
-        var config = LayerConfig.FromJson(type, values, children);
+        var (names, children) = Children(properties, path, depth, valueBudget);
+        var config = LayerConfig.FromJson(type, values, children, valueBudget);
 
         Layer? layer;
         try
@@ -119,9 +124,8 @@ internal static class ModelArchitecture
         }
         catch (InvalidDataException error)
         {
-            // The getters' messages name the hyper-parameter and the type; only the place is added.
-            string message = error.Message.TrimEnd('.');
-            throw Damaged(path, message.Length == 0 ? type : char.ToLowerInvariant(message[0]) + message[1..], error);
+            // The getters' messages name the hyper-parameter; the place and the type are added.
+            throw new InvalidDataException($"{Prefix(path)} ({type}): {error.Message}", error);
         }
         catch (ArgumentException error)
         {
@@ -194,7 +198,7 @@ internal static class ModelArchitecture
     }
 
     private static (List<string> Names, List<NamedLayer> Layers) Children(
-        Dictionary<string, JsonElement> properties, string path, int depth)
+        Dictionary<string, JsonElement> properties, string path, int depth, StrongBox<long>? valueBudget)
     {
         var names = new List<string>();
         var layers = new List<NamedLayer>();
@@ -223,7 +227,7 @@ internal static class ModelArchitecture
                 throw Damaged(path, $"two children are named \"{name}\"");
             }
             names.Add(name);
-            layers.Add(new NamedLayer(name, Build(child, Layer.Join(path, name), depth + 1)));
+            layers.Add(new NamedLayer(name, Build(child, Layer.Join(path, name), depth + 1, valueBudget)));
             index++;
         }
         return (names, layers);
@@ -251,5 +255,7 @@ internal static class ModelArchitecture
     }
 
     private static InvalidDataException Damaged(string path, string what, Exception? inner = null) =>
-        new($"The model's architecture cannot be built: in {Where(path)}, {what}.", inner);
+        new($"{Prefix(path)}, {what}.", inner);
+
+    private static string Prefix(string path) => $"The model's architecture cannot be built: in {Where(path)}";
 }

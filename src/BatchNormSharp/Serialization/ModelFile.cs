@@ -22,7 +22,7 @@ namespace BatchNormSharp;
 /// <c>SafeTensors.Save(model.StateDict(), path)</c> saves the weights alone.</para>
 /// <para><b>Checked both ways.</b> Before writing, <see cref="Save"/> builds the model again from its description and
 /// requires the same description and the same tensor names and shapes, so a file that would not load back is never
-/// written. <see cref="Load"/> treats the file as untrusted: damage of any kind (an unknown type, a missing or
+/// written (this costs a second, freshly initialised copy of the model while saving). <see cref="Load"/> treats the file as untrusted: damage of any kind (an unknown type, a missing or
 /// unexpected hyper-parameter, malformed JSON, another format version, tensors that do not fit the architecture) is an
 /// <see cref="InvalidDataException"/> that says what is wrong, and no file is ever changed by loading.</para>
 /// <para>A loaded model is in inference mode (<see cref="ForwardMode.Inference"/>), ready to predict; call
@@ -38,6 +38,10 @@ public static class ModelFile
 
     /// <summary>The version of the whole-model format this library writes and reads.</summary>
     public const int FormatVersion = 1;
+
+    // 2^24 values (128 MB): room for the scratch of layers without tensors (a BatchNorm without affine or running
+    // statistics) in any sensible model.
+    private const long MinimumValueBudget = 1L << 24;
 
     /// <summary>
     /// Saves the weights and the architecture of <paramref name="model"/> to <paramref name="path"/>, replacing any
@@ -110,7 +114,11 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(state);
         string architecture = ArchitectureOf(state.Metadata);
-        var model = ModelArchitecture.Build(architecture);
+        // A damaged size must not make a constructor allocate far more than the file justifies: an untrusted file's
+        // memory use stays bounded by its size, as SafeTensors.Load promises. Layers keep scratch besides their
+        // tensors, and some have no tensors at all, hence the factor and the floor.
+        long values = state.Values.Sum(tensor => (long)tensor.Length);
+        var model = ModelArchitecture.Build(architecture, (4 * values) + MinimumValueBudget);
         try
         {
             model.LoadStateDict(state, strict: true);

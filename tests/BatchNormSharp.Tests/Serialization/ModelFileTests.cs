@@ -196,9 +196,9 @@ public class ModelFileTests
     public static TheoryData<string, string, string> DamagedMetadata => new()
     {
         { "unknown type", "architecture:\"ReLU\"=>\"Swish\"", "*layer 2, its type 'Swish' is not registered*LayerRegistry.Register(\"Swish\"*" },
-        { "missing hyper-parameter", "architecture:\"eps\":1E-05,=>", "*in layer 1, hyper-parameter 'eps' (a number) is missing from the description of BatchNorm.*" },
-        { "hyper-parameter of the wrong kind", "architecture:\"affine\":true=>\"affine\":\"yes\"", "*in layer 1, hyper-parameter 'affine' of BatchNorm must be true or false, but is \"yes\".*" },
-        { "fractional size", "architecture:\"out_features\":3=>\"out_features\":3.5", "*layer 0*'out_features' of Dense must be a whole number*" },
+        { "missing hyper-parameter", "architecture:\"eps\":1E-05,=>", "*in layer 1 (BatchNorm): Hyper-parameter 'eps' (a number) is missing from the description of BatchNorm." },
+        { "hyper-parameter of the wrong kind", "architecture:\"affine\":true=>\"affine\":\"yes\"", "*in layer 1 (BatchNorm): Hyper-parameter 'affine' of BatchNorm must be true or false, but is \"yes\"." },
+        { "fractional size", "architecture:\"out_features\":3=>\"out_features\":3.5", "*in layer 0 (Dense): Hyper-parameter 'out_features' of Dense must be a whole number*" },
         { "unexpected hyper-parameter", "architecture:\"in_features\":2,=>\"in_features\":2,\"bias\":false,", "*layer 0*'bias'*does not read*" },
         { "value the constructor refuses", "architecture:\"eps\":1E-05=>\"eps\":-1", "*layer 1*factory of BatchNorm refuses*eps must be a finite number greater than 0*" },
         { "malformed JSON", "architecture:]}=>", "*architecture is not valid JSON*" },
@@ -209,6 +209,8 @@ public class ModelFileTests
         { "duplicate child names", "architecture:\"name\":\"2\"=>\"name\":\"1\"", "*two children are named \"1\"*" },
         { "children renamed", "architecture:\"name\":\"2\"=>\"name\":\"relu\"", "*names its children [0, 1, relu], but Sequential was built with children [0, 1, 2]*" },
         { "tensors do not fit", "architecture:\"in_features\":2=>\"in_features\":5", "*tensors do not fit the architecture*0.weight*" },
+        { "huge Dense", "architecture:\"in_features\":2,\"out_features\":3=>\"in_features\":100000,\"out_features\":100000", "*in layer 0 (Dense): Dense(in_features=100000, out_features=100000) would allocate 10000100000 values, more than the file justifies*" },
+        { "huge BatchNorm", "architecture:\"num_features\":3=>\"num_features\":2000000000", "*in layer 1 (BatchNorm): BatchNorm(num_features=2000000000*would allocate 28000000000 values*" },
         { "newer version", "version=2", "*format version 2, written by a newer BatchNormSharp*reads format 1*Update*" },
         { "version not a number", "version=1.0", "*format_version' must be a whole number*\"1.0\"*" },
         { "version zero", "version=0", "*version 0, which never existed*" },
