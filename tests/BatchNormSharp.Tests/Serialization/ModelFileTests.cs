@@ -240,6 +240,51 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void Load_ArchitectureMutatedAtRandom_LoadsOrThrowsInvalidDataOnly()
+    {
+        ShiftedScale.Register();
+        var model = new Sequential(new Dense(2, 3, seed: 1), new BatchNorm(3, momentum: null),
+            new Sequential(new ReLU(), new ShiftedScale(3, 0.5)), new Dense(3, 2, seed: 2));
+        var state = ModelFile.ToStateDictionary(model);
+        string original = state.Metadata[ModelFile.ArchitectureKey];
+        const string Alphabet = "{}[]\":,0123456789.-eE truefalsnul\\";
+        var random = new Random(7);
+        int loaded = 0;
+
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            var chars = new System.Text.StringBuilder(original);
+            for (int edit = random.Next(1, 4); edit > 0 && chars.Length > 0; edit--)
+            {
+                int at = random.Next(chars.Length);
+                switch (random.Next(3))
+                {
+                    case 0: chars.Remove(at, 1); break;
+                    case 1: chars.Insert(at, Alphabet[random.Next(Alphabet.Length)]); break;
+                    default: chars[at] = Alphabet[random.Next(Alphabet.Length)]; break;
+                }
+            }
+            state.Metadata[ModelFile.ArchitectureKey] = chars.ToString();
+
+            try
+            {
+                ModelFile.FromStateDictionary(state);
+                loaded++;
+            }
+            catch (InvalidDataException)
+            {
+            }
+            catch (Exception other)
+            {
+                throw new Xunit.Sdk.XunitException(
+                    $"Architecture {chars} gave {other.GetType().Name} instead of InvalidDataException: {other}");
+            }
+        }
+
+        loaded.Should().BeLessThan(3000, "most mutations damage the architecture");
+    }
+
+    [Fact]
     public void Load_SixtyFourLevelsOfNesting_Loads()
     {
         Layer model = new ReLU();
