@@ -407,6 +407,9 @@ public abstract class Layer
     /// <summary>The input of the last forward pass (what <see cref="BackwardCore"/> goes back through).</summary>
     protected Tensor Input => _input ?? throw new InvalidOperationException("No forward pass has run.");
 
+    /// <summary>The output of the last forward pass, or null before the first (for diagnostics).</summary>
+    internal Tensor? LastOutput => _output;
+
     /// <summary>The output of the last forward pass.</summary>
     protected Tensor Output => _output ?? throw new InvalidOperationException("No forward pass has run.");
 

@@ -368,7 +368,7 @@ public sealed class BatchNorm : Layer
             $"BatchNorm expected a training batch with a finite mean and variance in every feature, but feature " +
             $"{feature} of the {Tensor.FormatShape(input.Shape)} batch has mean {_batchMean[feature]} and variance " +
             $"{variance}: the batch holds NaN or infinite values, or values whose squares overflow. Nothing was " +
-            $"changed; check the inputs, or lower the learning rate if the weights have diverged."), nameof(input));
+            $"changed; check the inputs, or lower the learning rate if the weights have diverged."), nameof(input)) { Layer = this };
     }
 
     private void UseRunningStatistics()

@@ -1,4 +1,3 @@
-using BatchNormSharp.Kernels;
 using MathNet.Numerics.Distributions;
 
 namespace BatchNormSharp;
@@ -97,10 +96,8 @@ public sealed class Dense : Layer
     /// <param name="output">The destination.</param>
     protected override void InferCore(ReadOnlySpan<double> input, ReadOnlySpan<int> inputShape, Span<double> output)
     {
-        int rows = input.Length / InFeatures;
-        Gemm.Multiply(rows, OutFeatures, InFeatures, input, false,
-            _weight.Value.AsReadOnlySpan(), false, accumulate: false, output);
-        Elementwise.AddRowToEachRow(_bias.Value.AsReadOnlySpan(), rows, output);
+        DenseFunctions.Forward(input, input.Length / InFeatures, InFeatures, OutFeatures, _weight.Value.AsReadOnlySpan(),
+            _bias.Value.AsReadOnlySpan(), output);
     }
 
     /// <summary>
@@ -112,18 +109,10 @@ public sealed class Dense : Layer
     protected override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient)
     {
         var input = Input;
-        int rows = input.Length / InFeatures;
-        ReadOnlySpan<double> dy = outputGradient.AsReadOnlySpan();
-        Gemm.Multiply(InFeatures, OutFeatures, rows, input.AsReadOnlySpan(), true, dy, false,
-            accumulate: true, _weight.Gradient.AsSpan());
-        Elementwise.AddRowsInPlace(dy, rows, OutFeatures, _bias.Gradient.AsSpan());
-        if (!computeInputGradient)
-        {
-            return null;
-        }
-        var inputGradient = ReuseInputGradient();
-        Gemm.Multiply(rows, InFeatures, OutFeatures, dy, false, _weight.Value.AsReadOnlySpan(), true,
-            accumulate: false, inputGradient.AsSpan());
+        var inputGradient = computeInputGradient ? ReuseInputGradient() : null;
+        DenseFunctions.Backward(outputGradient.AsReadOnlySpan(), input.AsReadOnlySpan(), input.Length / InFeatures,
+            InFeatures, OutFeatures, _weight.Value.AsReadOnlySpan(), _weight.Gradient.AsSpan(), _bias.Gradient.AsSpan(),
+            inputGradient is null ? [] : inputGradient.AsSpan());
         return inputGradient;
     }
 

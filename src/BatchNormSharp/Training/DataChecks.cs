@@ -43,7 +43,8 @@ internal static class DataChecks
                 string range = classes is { } count ? $"[0, {Format(count)})" : "[0, classes)";
                 throw new ArgumentException(
                     $"Labels must lie in {range} for a model with {(classes is { } c ? Format(c) : "its")} outputs, " +
-                    $"but {parameterName}[{Format(i)}] is {Format(copy[i])}.", parameterName);
+                    $"but {parameterName}[{Format(i)}] is {Format(copy[i])}.{OneBasedHint(copy, classes)}",
+                    parameterName);
             }
         }
         return copy;
@@ -64,6 +65,31 @@ internal static class DataChecks
                 $"batch, but the batch size is {Format(batchSize)}.");
         }
     }
+
+    /// <summary>
+    /// Requires every value of <paramref name="inputs"/> to be finite: one NaN would turn the loss into NaN and stop
+    /// training with nothing learned. Names the first bad row and column.
+    /// </summary>
+    public static void RequireFinite(Tensor inputs, string parameterName)
+    {
+        ReadOnlySpan<double> values = inputs.AsReadOnlySpan();
+        int bad = values.IndexOfAnyExceptInRange(double.MinValue, double.MaxValue);
+        if (bad < 0)
+        {
+            return;
+        }
+        int width = inputs.Rank >= 2 ? inputs.Shape[^1] : 1;
+        throw new ArgumentException(
+            $"Expected finite values in {parameterName}, but row {Format(bad / width)}, column {Format(bad % width)} " +
+            $"holds {values[bad].ToString(CultureInfo.InvariantCulture)}. Remove or impute missing values before " +
+            "training (a NaN makes every loss NaN).", parameterName);
+    }
+
+    /// <summary>A hint for labels 1..K given to a model with K outputs, the commonest off-by-one.</summary>
+    private static string OneBasedHint(int[] labels, int? classes) =>
+        classes is { } count && labels.Length > 0 && labels.Min() == 1 && labels.Max() == count
+            ? $" The labels run from 1 to {Format(count)}: they look 1-based. Subtract 1 from each (class indices start at 0)."
+            : string.Empty;
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

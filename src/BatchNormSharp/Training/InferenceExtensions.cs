@@ -49,6 +49,7 @@ public static class InferenceExtensions
         int batchSize = DefaultBatchSize)
     {
         int? classes = DataChecks.Inputs(model, inputs, nameof(inputs));
+        DataChecks.RequireFinite(inputs, nameof(inputs));
         int[] checkedLabels = DataChecks.Labels(labels, inputs.Shape[0], classes, nameof(labels));
         DataChecks.BatchSize(model, batchSize, ForwardMode.Inference, nameof(batchSize));
         RequireNoSingleRowBatch(model, inputs.Shape[0], batchSize);

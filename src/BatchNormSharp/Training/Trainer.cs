@@ -62,6 +62,7 @@ public sealed class Trainer
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new FitOptions();
+        (inputs, labels, options) = HoldOutValidation(inputs, labels, options);
         var run = TrainingRun.Check(Model, inputs, labels, options);
         var stopping = options.EarlyStopping is { } settings ? new EarlyStoppingMonitor(settings, Model) : null;
         var epochs = new List<EpochMetrics>(options.Epochs);
@@ -96,6 +97,36 @@ public sealed class Trainer
         return new TrainingHistory(epochs, reason, message, stopping?.Best, restored);
     }
 
+    /// <summary>Splits off <see cref="FitOptions.ValidationSplit"/>'s last rows as the validation data, as Keras does.</summary>
+    private static (Tensor, IReadOnlyList<int>, FitOptions) HoldOutValidation(Tensor inputs, IReadOnlyList<int> labels,
+        FitOptions options)
+    {
+        if (options.ValidationSplit == 0.0)
+        {
+            return (inputs, labels, options);
+        }
+        if (options.ValidationInputs is not null || options.ValidationLabels is not null)
+        {
+            throw new ArgumentException(
+                "FitOptions.ValidationSplit and ValidationInputs/ValidationLabels were both set; give one of them.",
+                nameof(options));
+        }
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (inputs.Rank != 2 || labels.Count != inputs.Shape[0])
+        {
+            return (inputs, labels, options); // the usual checks report the mismatch
+        }
+        var split = DataSplit.ValidationLast(inputs.Shape[0], options.ValidationSplit);
+        return (RowSplit.SelectRows(inputs, split.Train), RowSplit.SelectRows(labels, split.Train),
+            options with
+            {
+                ValidationInputs = RowSplit.SelectRows(inputs, split.HeldOut),
+                ValidationLabels = RowSplit.SelectRows(labels, split.HeldOut),
+                ValidationSplit = 0.0,
+            });
+    }
+
     /// <summary>One epoch's outcome: its metrics, or why it stopped part-way.</summary>
     private readonly record struct EpochOutcome(EpochMetrics? Metrics, (StopReason, string)? Stop);
 
@@ -122,14 +153,14 @@ public sealed class Trainer
             {
                 return new EpochOutcome(null, (StopReason.NonFiniteLoss,
                     $"The forward pass of batch {Format(batch + 1)} of epoch {Format(epoch)} met non-finite values; " +
-                    $"stopped before updating the weights with it. {exception.Reason}"));
+                    $"stopped before updating the weights with it. In {Place(exception.Layer)}: {exception.Reason}"));
             }
             if (!double.IsFinite(loss))
             {
                 return new EpochOutcome(null, (StopReason.NonFiniteLoss,
                     $"The training loss was {loss.ToString(CultureInfo.InvariantCulture)} at batch {Format(batch + 1)} " +
-                    $"of epoch {Format(epoch)}; stopped before updating the weights with it. Lower the learning rate " +
-                    "or check the inputs for NaN and infinite values."));
+                    $"of epoch {Format(epoch)}; stopped before updating the weights with it. The first non-finite " +
+                    $"output came from {Place(FirstNonFiniteLayer())}. Lower the learning rate, or scale the inputs."));
             }
             lossSum += loss * y.Length;
             correct += batchCorrect;
@@ -163,6 +194,23 @@ public sealed class Trainer
         }
         return loss;
     }
+
+    /// <summary>A layer's place in the model for a message, e.g. <c>layer 3 (BatchNorm)</c>.</summary>
+    private string Place(Layer? layer)
+    {
+        if (layer is null)
+        {
+            return "the loss";
+        }
+        string path = Model.PathTo(layer);
+        return path.Length == 0 ? $"the model ({layer.GetType().Name})" : $"layer {path} ({layer.GetType().Name})";
+    }
+
+    /// <summary>The first layer without children whose last output holds NaN or infinity, or null (the loss).</summary>
+    private Layer? FirstNonFiniteLayer() =>
+        Model.NamedLayers().Select(entry => entry.Layer)
+            .FirstOrDefault(layer => layer.Children.Count == 0 && layer.LastOutput is { } output
+                && output.AsReadOnlySpan().IndexOfAnyExceptInRange(double.MinValue, double.MaxValue) >= 0);
 
     private static string EarlyStopMessage(EarlyStopping settings, EarlyStoppingMonitor stopping, int epoch)
     {

@@ -58,6 +58,7 @@ internal sealed class TrainingRun
     public static TrainingRun Check(Layer model, Tensor inputs, IReadOnlyList<int> labels, FitOptions options)
     {
         int? classes = DataChecks.Inputs(model, inputs, nameof(inputs));
+        DataChecks.RequireFinite(inputs, nameof(inputs));
         int rows = inputs.Shape[0];
         int[] checkedLabels = DataChecks.Labels(labels, rows, classes, nameof(labels));
         DataChecks.BatchSize(model, options.BatchSize, ForwardMode.Training, nameof(options.BatchSize));
@@ -98,6 +99,7 @@ internal sealed class TrainingRun
                 nameof(options));
         }
         DataChecks.Inputs(model, options.ValidationInputs, nameof(options.ValidationInputs));
+        DataChecks.RequireFinite(options.ValidationInputs, nameof(options.ValidationInputs));
         int[] labels = DataChecks.Labels(options.ValidationLabels, options.ValidationInputs.Shape[0], classes,
             nameof(options.ValidationLabels));
         InferenceExtensions.RequireNoSingleRowBatch(model, options.ValidationInputs.Shape[0], options.BatchSize);
