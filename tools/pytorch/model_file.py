@@ -50,6 +50,23 @@ def _batch_norm(config, children):
                                 dtype=torch.float64)
 
 
+class Normalization(torch.nn.Module):
+    """The library's (Keras's) Normalization: buffers `mean` and `variance`, y = (x - mean) / max(sqrt(variance), eps).
+    PyTorch has no such module; this one holds the same buffers, so strict loading still checks every name."""
+
+    def __init__(self, num_features, epsilon):
+        super().__init__()
+        self.epsilon = epsilon
+        self.register_buffer("mean", torch.zeros(num_features, dtype=torch.float64))
+        self.register_buffer("variance", torch.ones(num_features, dtype=torch.float64))
+
+    def forward(self, x):
+        return (x - self.mean) / torch.clamp(torch.sqrt(self.variance), min=self.epsilon)
+
+    def extra_repr(self):
+        return f"{self.mean.shape[0]}, epsilon={self.epsilon}"
+
+
 # Library type name -> builder(config, [(child name, child module)]). A new layer adds one line.
 BUILDERS = {
     "Sequential": _sequential,
@@ -58,6 +75,7 @@ BUILDERS = {
     "ReLU": lambda config, children: torch.nn.ReLU(),
     "Sigmoid": lambda config, children: torch.nn.Sigmoid(),
     "Tanh": lambda config, children: torch.nn.Tanh(),
+    "Normalization": lambda config, children: Normalization(config["num_features"], config["epsilon"]),
 }
 
 

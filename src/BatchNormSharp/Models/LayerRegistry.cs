@@ -88,6 +88,7 @@ public static class LayerRegistry
         ["Dense"] = static config => Dense(config),
         ["BatchNorm"] = static config => BatchNorm(config),
         ["ReLU"] = static _ => new ReLU(),
+        ["Normalization"] = static config => Normalization(config),
     };
 
     private static Dense Dense(LayerConfig config)
@@ -107,5 +108,12 @@ public static class LayerRegistry
         {
             UnbiasedRunningVariance = config.GetBoolean("unbiased_running_variance"),
         };
+    }
+
+    private static Normalization Normalization(LayerConfig config)
+    {
+        int numFeatures = config.GetInt32("num_features");
+        config.RequireWithinBudget(2L * numFeatures);
+        return new Normalization(numFeatures, config.GetDouble("epsilon"));
     }
 }

@@ -7,6 +7,7 @@ public class LayerRegistryTests
     [InlineData("Dense")]
     [InlineData("BatchNorm")]
     [InlineData("ReLU")]
+    [InlineData("Normalization")]
     public void IsRegistered_LibraryLayer_IsTrue(string type) => LayerRegistry.IsRegistered(type).Should().BeTrue();
 
     [Fact]
@@ -31,7 +32,7 @@ public class LayerRegistryTests
     [Fact]
     public void GetConfig_EveryLibraryLayer_NamesARegisteredType()
     {
-        var model = new Sequential(new Dense(2, 3, seed: 1), new BatchNorm(3), new ReLU());
+        var model = new Sequential(new Normalization(2), new Dense(2, 3, seed: 1), new BatchNorm(3), new ReLU());
 
         model.NamedLayers().Select(named => named.Layer.GetConfig()!.Type)
             .Should().OnlyContain(type => LayerRegistry.IsRegistered(type));

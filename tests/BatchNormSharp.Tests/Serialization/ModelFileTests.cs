@@ -65,6 +65,26 @@ public class ModelFileTests
         dense.OutFeatures.Should().Be(outFeatures);
     }
 
+    [Theory]
+    [InlineData(1e-7)]
+    [InlineData(0.1)]
+    public void Load_AdaptedNormalization_ComesBackWithEpsilonAndStatistics(double epsilon)
+    {
+        var scaling = new Normalization(3, epsilon);
+        scaling.Adapt(TrainingData.RandomInputs(20, 3, seed: 1));
+        var model = new Sequential(scaling, new Dense(3, 2, seed: 2));
+        var inputs = TrainingData.RandomInputs(6, 3, seed: 3);
+
+        var loaded = (Sequential)ModelFile.Read(Bytes(model));
+
+        var normalization = loaded.Layers[0].Should().BeOfType<Normalization>().Subject;
+        normalization.NumFeatures.Should().Be(3);
+        BitConverter.DoubleToInt64Bits(normalization.Epsilon).Should().Be(BitConverter.DoubleToInt64Bits(epsilon));
+        normalization.Mean.ToArray().Should().Equal(scaling.Mean.ToArray());
+        normalization.Variance.ToArray().Should().Equal(scaling.Variance.ToArray());
+        loaded.Predict(inputs).Probabilities.ToArray().Should().Equal(model.Predict(inputs).Probabilities.ToArray());
+    }
+
     [Fact]
     public void Load_NestedSequentials_KeepStructureNamesAndValues()
     {

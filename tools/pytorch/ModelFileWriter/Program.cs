@@ -14,7 +14,10 @@ string folder = args[0];
 Directory.CreateDirectory(folder);
 
 var random = new Random(12);
+var scaling = new Normalization(6, epsilon: 1e-3);
+scaling.Adapt(Inputs(64, 6, random));
 var model = new Sequential(
+    scaling,
     new Dense(6, 12, random),
     new BatchNorm(12, eps: 1e-3, momentum: null),
     new ReLU(),
