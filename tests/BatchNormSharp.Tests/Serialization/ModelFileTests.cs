@@ -305,6 +305,34 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void Copy_TrainedModelWithAUserLayer_IsIndependentAndPredictsTheSame()
+    {
+        ShiftedScale.Register();
+        var model = new Sequential(TrainedIrisModel(seed: 8), new ShiftedScale(3, shift: 1.5));
+        model.Eval();
+        var inputs = TrainingData.RandomInputs(9, 4, seed: 9);
+
+        Sequential copy = ModelFile.Copy(model);
+        copy.Train().Forward(inputs.Clone());
+
+        copy.Should().NotBeSameAs(model);
+        model.Mode.Should().Be(ForwardMode.Inference);
+        TrainingData.AllValues(copy).Should().NotEqual(TrainingData.AllValues(model), "the copy's training moved only its own statistics");
+        var fresh = ModelFile.Copy(model);
+        fresh.Mode.Should().Be(ForwardMode.Inference);
+        TrainingData.AllValues(fresh).Should().Equal(TrainingData.AllValues(model));
+        fresh.Predict(inputs).Probabilities.ToArray().Should().Equal(model.Predict(inputs).Probabilities.ToArray());
+    }
+
+    [Fact]
+    public void Copy_LayerThatCannotDescribeItself_ThrowsNamingIt()
+    {
+        var act = () => ModelFile.Copy(new Sequential(new PerFeatureScale(2)));
+
+        act.Should().Throw<ArgumentException>().WithMessage("*layer 0 (PerFeatureScale) does not describe itself*");
+    }
+
+    [Fact]
     public void Load_SixtyFourLevelsOfNesting_Loads()
     {
         Layer model = new ReLU();
