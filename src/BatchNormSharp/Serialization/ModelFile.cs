@@ -72,6 +72,22 @@ public static class ModelFile
         return FromStateDictionary(SafeTensors.Load(path));
     }
 
+    /// <summary>Rebuilds a model of a known outer type from a whole-model file and loads its weights:
+    /// <c>var model = ModelFile.Load&lt;Sequential&gt;("iris.safetensors");</c>.</summary>
+    /// <typeparam name="TLayer">The type of the model's outermost layer, e.g. <see cref="Sequential"/>.</typeparam>
+    /// <param name="path">A file written by <see cref="Save"/>.</param>
+    /// <returns>The model, in inference mode.</returns>
+    /// <exception cref="InvalidDataException">As for <see cref="Load"/>, or the file holds a model of another
+    /// type.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static TLayer Load<TLayer>(string path) where TLayer : Layer
+    {
+        var model = Load(path);
+        return model as TLayer ?? throw new InvalidDataException(
+            $"The file holds a model whose outermost layer is a {model.GetType().Name}, not a {typeof(TLayer).Name}. " +
+            $"Load it with ModelFile.Load(path) or ModelFile.Load<{model.GetType().Name}>(path).");
+    }
+
     /// <summary>Writes a whole-model file to a stream (see <see cref="Save"/>).</summary>
     /// <param name="model">The model.</param>
     /// <param name="destination">A writable stream; it is not closed.</param>

@@ -16,7 +16,7 @@ public class ModelFileDocsTests
         var model = new Sequential(
             new Dense(4, 10, seed: 1), new BatchNorm(10, eps: 1e-3, momentum: null), new ReLU(), new Dense(10, 3, seed: 2));
         ModelFile.Save(model, path);
-        var loaded = (Sequential)ModelFile.Load(path);
+        var loaded = ModelFile.Load<Sequential>(path);
         Prediction prediction = loaded.Predict(inputs);
         // ---
 

@@ -24,6 +24,31 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void LoadOfType_OuterTypeMatches_ReturnsItTyped()
+    {
+        using var folder = new TemporaryFolder();
+        string path = folder.File("model.safetensors");
+        ModelFile.Save(TrainingData.IrisModel(seed: 1), path);
+
+        Sequential model = ModelFile.Load<Sequential>(path);
+
+        model.Layers.Should().HaveCount(5);
+    }
+
+    [Fact]
+    public void LoadOfType_OtherOuterType_ThrowsNamingBoth()
+    {
+        using var folder = new TemporaryFolder();
+        string path = folder.File("dense.safetensors");
+        ModelFile.Save(new Dense(2, 3, seed: 1), path);
+
+        var act = () => ModelFile.Load<Sequential>(path);
+
+        act.Should().Throw<InvalidDataException>()
+            .WithMessage("*outermost layer is a Dense, not a Sequential*ModelFile.Load<Dense>(path)*");
+    }
+
+    [Fact]
     public void Load_AnyModel_ReturnsItInInferenceMode()
     {
         var loaded = ModelFile.Read(Bytes(TrainingData.NestedModel(seed: 1)));
