@@ -64,6 +64,21 @@ public sealed class Trainer
         options ??= new FitOptions();
         (inputs, labels, options) = HoldOutValidation(inputs, labels, options);
         var run = TrainingRun.Check(Model, inputs, labels, options);
+        // Keras prints progress unless told not to; a reporter the caller passes replaces the console one.
+        var console = progress is null && options.Verbosity == FitVerbosity.Progress ? new ConsoleProgress() : null;
+        try
+        {
+            return FitChecked(run, options, progress ?? console, cancellationToken);
+        }
+        finally
+        {
+            console?.Finish();
+        }
+    }
+
+    private TrainingHistory FitChecked(TrainingRun run, FitOptions options, IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
         var stopping = options.EarlyStopping is { } settings ? new EarlyStoppingMonitor(settings, Model) : null;
         var epochs = new List<EpochMetrics>(options.Epochs);
         var random = new Random(options.Seed);

@@ -2,7 +2,7 @@ using BatchNormSharp.Tests.Helpers;
 
 namespace BatchNormSharp.Tests.Optimizers;
 
-public class SgdMomentumStateExtensionsTests
+public class OptimizerStateExtensionsTests
 {
     [Fact]
     public void SaveAndResume_FiveStepsThenFiveMore_IsBitIdenticalToTenStraight()
@@ -99,7 +99,7 @@ public class SgdMomentumStateExtensionsTests
     }
 
     /// <summary>The hand-written training loop, over consecutive batches of 8 rows (wrapping around).</summary>
-    private static void TrainSteps(Sequential model, SgdMomentum optimizer, Tensor inputs, int[] labels, int first,
+    internal static void TrainSteps(Sequential model, IOptimizer optimizer, Tensor inputs, int[] labels, int first,
         int count)
     {
         var loss = new SoftmaxCrossEntropy();
