@@ -8,9 +8,10 @@ A whole-model file (written by ModelFile.Save) is a safetensors file whose `__me
 `format = pt`, `batchnormsharp.format_version` ("1") and `batchnormsharp.architecture`: one JSON object per layer,
 {"type": ..., "config": {hyper-parameters}, "children": [{"name": ..., ...}]}. See docs/model-files.md.
 
-As a library:
-    from model_file import load_model
+As a library, both ways:
+    from model_file import load_model, save_model
     model, metadata = load_model("model.safetensors")   # load_state_dict(strict=True), then eval()
+    save_model(torch_module, "model.safetensors")        # a whole-model file ModelFile.Load reads in .NET
 
 With --predictions, PREDICTIONS.json holds {"inputs": [[...]], "outputs": [[...]]} as the library computed them in
 inference mode (tools/pytorch/ModelFileWriter writes one); the module's outputs on the same inputs, as one batch, are
@@ -25,7 +26,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from safetensors_io import load_file  # noqa: E402
+from safetensors_io import load_file, save_file  # noqa: E402
 
 ARCHITECTURE_KEY = "batchnormsharp.architecture"
 FORMAT_VERSION_KEY = "batchnormsharp.format_version"
@@ -109,6 +110,43 @@ def load_model(path):
     model = module_from_metadata(metadata)
     model.load_state_dict(state, strict=True)
     return model.eval(), metadata
+
+
+def describe_module(module, path="the model"):
+    """The library's description of a torch module (the inverse of module_from_architecture)."""
+    if isinstance(module, torch.nn.Sequential):
+        children = []
+        for name, child in module.named_children():
+            node = {"name": name}
+            node.update(describe_module(child, f"{path}.{name}"))
+            children.append(node)
+        return {"type": "Sequential", "children": children} if children else {"type": "Sequential"}
+    if isinstance(module, torch.nn.Linear):
+        if module.bias is None:
+            raise ValueError(f"{path}: the library's Dense always has a bias; Linear(bias=False) has none")
+        return {"type": "Dense", "config": {"in_features": module.in_features, "out_features": module.out_features}}
+    if isinstance(module, torch.nn.BatchNorm1d):
+        return {"type": "BatchNorm", "config": {
+            "num_features": module.num_features, "eps": float(module.eps),
+            "momentum": None if module.momentum is None else float(module.momentum),
+            "affine": module.affine, "track_running_stats": module.track_running_stats,
+            "unbiased_running_variance": True}}
+    if isinstance(module, Normalization):
+        return {"type": "Normalization",
+                "config": {"num_features": int(module.mean.shape[0]), "epsilon": float(module.epsilon)}}
+    for kind, cls in (("ReLU", torch.nn.ReLU), ("Sigmoid", torch.nn.Sigmoid), ("Tanh", torch.nn.Tanh)):
+        if type(module) is cls:
+            return {"type": kind}
+    raise ValueError(f"{path}: {type(module).__name__} has no counterpart in the library")
+
+
+def save_model(module, path):
+    """Writes `module` as a whole-model file: float64 tensors in state-dict order, int64 counts, and the metadata."""
+    architecture = json.dumps(describe_module(module), separators=(",", ":"))
+    state = collections.OrderedDict(
+        (name, tensor.double() if tensor.is_floating_point() else tensor) for name, tensor in module.state_dict().items())
+    save_file(state, path, metadata={"format": "pt", FORMAT_VERSION_KEY: str(FORMAT_VERSION),
+                                     ARCHITECTURE_KEY: architecture})
 
 
 def main():

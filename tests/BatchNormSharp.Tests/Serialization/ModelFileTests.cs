@@ -49,6 +49,25 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void Load_FileWrittenByPyTorch_RebuildsItsModuleAndPredictsItsOutputsTo1e10()
+    {
+        // tools/pytorch/make_model_file_fixture.py: a float64 torch Sequential (nested, momentum None, affine False,
+        // eps 1e-3) trained five steps, written with model_file.save_model, and its eval-mode outputs.
+        string fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures");
+        using var json = System.Text.Json.JsonDocument.Parse(
+            File.ReadAllText(Path.Combine(fixtures, "pytorch_model_file_outputs.json")));
+        double[][] Rows(string name) => [.. json.RootElement.GetProperty(name).EnumerateArray()
+            .Select(row => row.EnumerateArray().Select(value => value.GetDouble()).ToArray())];
+
+        var model = ModelFile.Load<Sequential>(Path.Combine(fixtures, "pytorch_model_file.safetensors"));
+        var outputs = model.Forward(Tensor.FromRows(Rows("inputs")), ForwardMode.Inference);
+
+        model.ToString().Should().Contain("(1): BatchNorm(6, eps=1E-05, momentum=null").And
+            .Contain("(1): BatchNorm(5, eps=0.001, momentum=0.1, affine=False");
+        Deviation.OfMatrix(outputs, Rows("outputs")).Should().BeLessThanOrEqualTo(1e-10);
+    }
+
+    [Fact]
     public void Load_AnyModel_ReturnsItInInferenceMode()
     {
         var loaded = ModelFile.Read(Bytes(TrainingData.NestedModel(seed: 1)));
