@@ -22,8 +22,9 @@ namespace BatchNormSharp;
 /// <c>SafeTensors.Save(model.StateDict(), path)</c> saves the weights alone.</para>
 /// <para><b>Checked both ways.</b> Before writing, <see cref="Save"/> builds the model again from its description and
 /// requires the same description and the same tensor names and shapes, so a file that would not load back is never
-/// written (this costs a second, freshly initialised copy of the model while saving). <see cref="Load"/> treats the file as untrusted: damage of any kind (an unknown type, a missing or
-/// unexpected hyper-parameter, malformed JSON, another format version, tensors that do not fit the architecture) is an
+/// written (this costs a second, freshly initialised copy of the model while saving). <see cref="Load"/> treats the
+/// file as untrusted: damage of any kind (an unknown type, a missing or unexpected hyper-parameter, malformed JSON,
+/// another format version, sizes far beyond what the file holds, tensors that do not fit the architecture) is an
 /// <see cref="InvalidDataException"/> that says what is wrong, and no file is ever changed by loading.</para>
 /// <para>A loaded model is in inference mode (<see cref="ForwardMode.Inference"/>), ready to predict; call
 /// <see cref="LayerExtensions.Train"/> to go on training.</para>
@@ -61,8 +62,8 @@ public static class ModelFile
 
     /// <summary>Rebuilds a model from a whole-model file and loads its weights.</summary>
     /// <param name="path">A file written by <see cref="Save"/>.</param>
-    /// <returns>The model, in inference mode. Cast it to its outer type (<c>(Sequential)ModelFile.Load(path)</c>) to
-    /// reach its layers.</returns>
+    /// <returns>The model, in inference mode. <see cref="Load{TLayer}(string)"/> returns it as its outer type
+    /// (<c>ModelFile.Load&lt;Sequential&gt;(path)</c>).</returns>
     /// <exception cref="InvalidDataException">The file is damaged, holds weights only, or its metadata is unknown or
     /// damaged; the message says what is wrong.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
