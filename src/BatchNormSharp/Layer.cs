@@ -294,6 +294,17 @@ public abstract class Layer
         InferCore(input, inputShape, output);
     }
 
+    /// <summary>
+    /// The layer's registered type name and hyper-parameters (not its weights, not its children), which a whole-model
+    /// file (<see cref="ModelFile"/>) stores so that <see cref="ModelFile.Load"/> can build the layer again through the
+    /// factory registered under that name (<see cref="LayerRegistry.Register"/>): Keras's <c>get_config()</c>. Children
+    /// are described through their own <see cref="GetConfig"/>. By default <see langword="null"/>: the layer cannot be
+    /// described, and saving a whole model that holds it fails with a message saying how to make it describable.
+    /// </summary>
+    /// <returns>A new description, e.g. <c>new LayerConfig("Dense").Set("in_features", 4).Set("out_features", 10)</c>,
+    /// or <see langword="null"/>.</returns>
+    public virtual LayerConfig? GetConfig() => null;
+
     /// <summary>The layer's name and hyper-parameters, in the style of PyTorch's module printout.</summary>
     /// <returns>For example <c>Dense(4 -> 10)</c>.</returns>
     public override string ToString() => GetType().Name + "()";

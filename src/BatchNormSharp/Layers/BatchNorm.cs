@@ -334,6 +334,15 @@ public sealed class BatchNorm : Layer
         return inputGradient;
     }
 
+    /// <summary>Type <c>BatchNorm</c> with <c>num_features</c>, <c>eps</c>, <c>momentum</c> (null for the cumulative
+    /// average), <c>affine</c>, <c>track_running_stats</c> and <c>unbiased_running_variance</c>, for a whole-model
+    /// file.</summary>
+    /// <returns>The description.</returns>
+    public override LayerConfig GetConfig() =>
+        new LayerConfig("BatchNorm").Set("num_features", NumFeatures).Set("eps", Eps).Set("momentum", Momentum)
+            .Set("affine", Affine).Set("track_running_stats", TrackRunningStats)
+            .Set("unbiased_running_variance", UnbiasedRunningVariance);
+
     /// <inheritdoc/>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,

@@ -73,6 +73,11 @@ public sealed class Dense : Layer
     /// <summary>The bias <c>b</c>, shape <c>[out]</c>.</summary>
     public Parameter Bias => _bias;
 
+    /// <summary>Type <c>Dense</c> with <c>in_features</c> and <c>out_features</c>, for a whole-model file.</summary>
+    /// <returns>The description.</returns>
+    public override LayerConfig GetConfig() =>
+        new LayerConfig("Dense").Set("in_features", InFeatures).Set("out_features", OutFeatures);
+
     /// <summary>The input's shape with its last dimension, which must be <see cref="InFeatures"/>, replaced by
     /// <see cref="OutFeatures"/>: like PyTorch's <c>Linear</c>, every dimension before the last counts rows.</summary>
     /// <param name="inputShape">The input's shape, e.g. <c>[batch, InFeatures]</c> or <c>[batch, time, InFeatures]</c>.</param>

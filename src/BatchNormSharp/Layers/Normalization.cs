@@ -122,6 +122,12 @@ public sealed class Normalization : Layer
         return inputGradient;
     }
 
+    /// <summary>Type <c>Normalization</c> with <c>num_features</c> and <c>epsilon</c>, for a whole-model file (the
+    /// statistics are buffers and travel as tensors).</summary>
+    /// <returns>The description.</returns>
+    public override LayerConfig GetConfig() =>
+        new LayerConfig("Normalization").Set("num_features", NumFeatures).Set("epsilon", Epsilon);
+
     /// <inheritdoc/>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"Normalization({NumFeatures}, epsilon={Epsilon})");

@@ -40,6 +40,10 @@ public sealed class ReLU : Layer
         return inputGradient;
     }
 
+    /// <summary>Type <c>ReLU</c>, without hyper-parameters, for a whole-model file.</summary>
+    /// <returns>The description.</returns>
+    public override LayerConfig GetConfig() => new("ReLU");
+
     /// <inheritdoc/>
     public override string ToString() => "ReLU()";
 }

@@ -177,6 +177,11 @@ public sealed class Sequential : Layer
         }
     }
 
+    /// <summary>Type <c>Sequential</c>, without hyper-parameters (its children are described each by itself), for a
+    /// whole-model file.</summary>
+    /// <returns>The description.</returns>
+    public override LayerConfig GetConfig() => new("Sequential");
+
     /// <summary>The layers, one per line with their index, in the style of PyTorch's module printout.</summary>
     /// <returns>For example <c>Sequential(\n  (0): Dense(4 -> 10)\n  (1): BatchNorm(10, …)\n)</c>.</returns>
     public override string ToString()

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+
+namespace BatchNormSharp;
+
+/// <summary>
+/// Maps the type names of whole-model files (<see cref="ModelFile"/>) to the factories that build layers from their
+/// descriptions: Keras's registry of serialisable classes. The library's layers are registered here, once; register
+/// your own layer type with one call before saving or loading a model that holds it.
+/// </summary>
+/// <remarks>
+/// <para>A layer that can go into a whole-model file overrides <see cref="Layer.GetConfig"/> to return its type
+/// name and hyper-parameters, and its factory reads them back:
+/// <code>
+/// public sealed class PerFeatureScale : Layer
+/// {
+///     public override LayerConfig GetConfig() =&gt; new LayerConfig("PerFeatureScale").Set("features", Features);
+///     ...
+/// }
+///
+/// LayerRegistry.Register("PerFeatureScale", config =&gt; new PerFeatureScale(config.GetInt32("features")));
+/// </code>
+/// A container's factory receives its children, already rebuilt, in <see cref="LayerConfig.Children"/>. Weights are
+/// not the factory's business: <see cref="ModelFile.Load"/> loads them into the layer it returns.</para>
+/// <para>The registry is shared by the whole process and safe to use from several threads.</para>
+/// </remarks>
+public static class LayerRegistry
+{
+    private static readonly ConcurrentDictionary<string, Func<LayerConfig, Layer>> s_factories = LibraryLayers();
+
+    /// <summary>Registers the factory that builds layers of type <paramref name="type"/> from their description.</summary>
+    /// <param name="type">The name the layer's <see cref="Layer.GetConfig"/> writes, e.g. <c>PerFeatureScale</c>:
+    /// letters, digits, <c>_</c>, <c>.</c> and <c>-</c>. A name can be registered once.</param>
+    /// <param name="factory">Builds a layer from a description: reads every hyper-parameter it needs with the
+    /// getters of <see cref="LayerConfig"/> and passes on the rebuilt <see cref="LayerConfig.Children"/> if the layer
+    /// is a container. It may throw <see cref="ArgumentException"/> for values it refuses.</param>
+    /// <exception cref="ArgumentException">The name is invalid or already registered (the library's layers use
+    /// <c>Sequential</c>, <c>Dense</c>, <c>BatchNorm</c>, <c>ReLU</c>, ...; choose another name).</exception>
+    public static void Register(string type, Func<LayerConfig, Layer> factory)
+    {
+        RequireTypeName(type, nameof(type));
+        ArgumentNullException.ThrowIfNull(factory);
+        if (!s_factories.TryAdd(type, factory))
+        {
+            throw new ArgumentException(
+                $"A layer type named '{type}' is already registered; register each name once (check " +
+                $"LayerRegistry.IsRegistered first), or choose another name for your layer.", nameof(type));
+        }
+    }
+
+    /// <summary>Whether a factory is registered under <paramref name="type"/>.</summary>
+    /// <param name="type">The type name.</param>
+    /// <returns><see langword="true"/> when registered.</returns>
+    public static bool IsRegistered(string type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return s_factories.ContainsKey(type);
+    }
+
+    /// <summary>The registered type names, sorted.</summary>
+    public static IReadOnlyList<string> Types => [.. s_factories.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>The factory registered under <paramref name="type"/>, or <see langword="null"/>.</summary>
+    internal static Func<LayerConfig, Layer>? Find(string type) => s_factories.TryGetValue(type, out var factory) ? factory : null;
+
+    /// <summary>Throws unless <paramref name="type"/> is a usable type name.</summary>
+    internal static void RequireTypeName(string type, string parameterName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(type, parameterName);
+        foreach (char c in type)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
+            {
+                throw new ArgumentException(
+                    $"A layer type name holds letters, digits, '_', '.' and '-' only, but '{type}' holds '{c}'.",
+                    parameterName);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The library's own layers: the one place they are registered. Each factory is the inverse of the layer's
+    /// <see cref="Layer.GetConfig"/> (the hyper-parameter names are PyTorch's); a new library layer adds one line here.
+    /// Weights drawn by a constructor are overwritten by the file's.
+    /// </summary>
+    private static ConcurrentDictionary<string, Func<LayerConfig, Layer>> LibraryLayers() => new(StringComparer.Ordinal)
+    {
+        ["Sequential"] = static config => new Sequential([.. config.Children.Select(child => child.Layer)]),
+        ["Dense"] = static config => Dense(config),
+        ["BatchNorm"] = static config => BatchNorm(config),
+        ["ReLU"] = static _ => new ReLU(),
+        ["Normalization"] = static config => Normalization(config),
+    };
+
+    private static Dense Dense(LayerConfig config)
+    {
+        int inFeatures = config.GetInt32("in_features"), outFeatures = config.GetInt32("out_features");
+        config.RequireWithinBudget(((long)inFeatures * outFeatures) + outFeatures);
+        return new Dense(inFeatures, outFeatures, seed: 0);
+    }
+
+    private static BatchNorm BatchNorm(LayerConfig config)
+    {
+        int numFeatures = config.GetInt32("num_features");
+        // Ten per-feature arrays of scratch besides its (at most four) per-feature tensors.
+        config.RequireWithinBudget(14L * numFeatures);
+        return new BatchNorm(numFeatures, config.GetDouble("eps"), config.GetNullableDouble("momentum"),
+            config.GetBoolean("affine"), config.GetBoolean("track_running_stats"))
+        {
+            UnbiasedRunningVariance = config.GetBoolean("unbiased_running_variance"),
+        };
+    }
+
+    private static Normalization Normalization(LayerConfig config)
+    {
+        int numFeatures = config.GetInt32("num_features");
+        config.RequireWithinBudget(2L * numFeatures);
+        return new Normalization(numFeatures, config.GetDouble("epsilon"));
+    }
+}

@@ -1,0 +1,87 @@
+// Writes FOLDER/model.safetensors (a whole-model file holding every library layer type with non-default
+// hyper-parameters, nested containers and moved running statistics) and FOLDER/predictions.json (inputs and the
+// inference-mode outputs of the model loaded back with ModelFile.Load), for tools/pytorch/model_file.py to compare.
+// Usage: dotnet run --project tools/pytorch/ModelFileWriter -- FOLDER
+using System.Text.Json;
+using BatchNormSharp;
+
+if (args.Length != 1)
+{
+    Console.Error.WriteLine("Usage: ModelFileWriter FOLDER");
+    return 2;
+}
+string folder = args[0];
+Directory.CreateDirectory(folder);
+
+var random = new Random(12);
+var scaling = new Normalization(6, epsilon: 1e-3);
+scaling.Adapt(Inputs(64, 6, random));
+var model = new Sequential(
+    scaling,
+    new Dense(6, 12, random),
+    new BatchNorm(12, eps: 1e-3, momentum: null),
+    new ReLU(),
+    new Sequential(new Dense(12, 8, random), new BatchNorm(8, momentum: 0.3, affine: false), new ReLU()),
+    new Dense(8, 5, random),
+    new BatchNorm(5, eps: 1e-4, momentum: 0.05) { UnbiasedRunningVariance = false },
+    new Sequential(),
+    new Dense(5, 3, random),
+    new BatchNorm(3, trackRunningStats: false));
+
+// Move the running statistics and the weights away from their initial values.
+for (int batch = 0; batch < 4; batch++)
+{
+    model.Forward(Inputs(32, 6, random), ForwardMode.Training);
+}
+foreach (var parameter in model.Parameters)
+{
+    Span<double> values = parameter.Value.AsSpan();
+    for (int i = 0; i < values.Length; i++)
+    {
+        values[i] += random.NextDouble() - 0.5;
+    }
+}
+
+string modelPath = Path.Combine(folder, "model.safetensors");
+ModelFile.Save(model, modelPath);
+var loaded = ModelFile.Load(modelPath);
+
+// The whole test set in one batch: the last BatchNorm has no running statistics and normalises with the batch's.
+var inputs = Inputs(50, 6, random);
+double[] expected = model.Forward(inputs.Clone(), ForwardMode.Inference).ToArray();
+var output = loaded.Forward(inputs.Clone(), ForwardMode.Inference);
+if (!output.ToArray().SequenceEqual(expected))
+{
+    Console.Error.WriteLine("FAIL: the loaded model does not predict bit for bit what the saved one does.");
+    return 1;
+}
+
+var predictions = new
+{
+    inputs = Rows(inputs),
+    outputs = Rows(output),
+};
+File.WriteAllText(Path.Combine(folder, "predictions.json"), JsonSerializer.Serialize(predictions));
+Console.WriteLine($"wrote {modelPath} ({new FileInfo(modelPath).Length} bytes) and predictions for {inputs.Shape[0]} rows");
+Console.WriteLine(loaded);
+return 0;
+
+static Tensor Inputs(int rows, int features, Random random)
+{
+    var tensor = Tensor.Zeros(rows, features);
+    Span<double> values = tensor.AsSpan();
+    for (int i = 0; i < values.Length; i++)
+    {
+        // 5 * N(0, 1) + 12 by Box-Muller: inputs with a mean and a scale far from 0 and 1.
+        double u = 1.0 - random.NextDouble(), v = random.NextDouble();
+        values[i] = (5 * Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v)) + 12;
+    }
+    return tensor;
+}
+
+static double[][] Rows(Tensor tensor)
+{
+    int columns = tensor.Shape[1];
+    double[] values = tensor.ToArray();
+    return [.. Enumerable.Range(0, tensor.Shape[0]).Select(row => values.AsSpan(row * columns, columns).ToArray())];
+}
