@@ -8,7 +8,7 @@ public sealed record OnnxExportOptions
 
     /// <summary>
     /// Whether to append a <c>Softmax</c> over the features, so that <c>output</c> holds class probabilities (what
-    /// <see cref="InferenceExtensions.Predict"/> returns) instead of the model's logits. Default
+    /// <see cref="InferenceExtensions.Predict(Layer, Tensor, LossTask, int)"/> returns) instead of the model's logits. Default
     /// <see langword="false"/>: the output is the model's own output, as <see cref="Layer.Forward(Tensor, ForwardMode)"/> gives it.
     /// </summary>
     public bool AppendSoftmax { get; init; }

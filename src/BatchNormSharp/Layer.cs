@@ -28,7 +28,7 @@ namespace BatchNormSharp;
 /// pass.</para>
 /// <para><b>Threads.</b> <see cref="Forward(Tensor, ForwardMode)"/> and <see cref="Backward(Tensor)"/> keep caches and
 /// are not thread-safe. <see cref="Infer"/> writes only the caller's span, so any number of threads may call it on one
-/// model at once; <see cref="InferenceExtensions.Predict"/> relies on that.</para>
+/// model at once; <see cref="InferenceExtensions.Predict(Layer, Tensor, LossTask, int)"/> relies on that.</para>
 /// </remarks>
 public abstract class Layer
 {

@@ -15,7 +15,7 @@ public static class TrainingPlots
     /// stopping ended training.
     /// </summary>
     /// <param name="path">The file to write (<c>.png</c> or <c>.svg</c>); its folder must exist.</param>
-    /// <param name="history">What <see cref="Trainer.Fit"/> returned; at least one completed epoch.</param>
+    /// <param name="history">What <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/> returned; at least one completed epoch.</param>
     /// <param name="curve">Loss or accuracy.</param>
     /// <param name="options">Size, format and title; defaults when <see langword="null"/>.</param>
     /// <returns>The full path of the file written.</returns>

@@ -23,23 +23,24 @@ public sealed class RowSplit
     /// <summary>The rows held out (test or validation), ascending.</summary>
     public IReadOnlyList<int> HeldOut => _heldOut;
 
-    /// <summary>Copies the rows of a <c>[rows, features]</c> tensor listed in <paramref name="rows"/>, in that order.</summary>
-    /// <param name="source">A rank-2 tensor.</param>
+    /// <summary>Copies the rows (entries of the first dimension) of <paramref name="source"/> listed in
+    /// <paramref name="rows"/>, in that order: rows of a <c>[rows, features]</c> batch, targets of a <c>[rows]</c>
+    /// vector, sequences of a <c>[rows, time, features]</c> tensor.</summary>
+    /// <param name="source">A tensor of rank 1 or more, rows first.</param>
     /// <param name="rows">Row indices of <paramref name="source"/>, e.g. <see cref="Train"/> or <see cref="HeldOut"/>.</param>
-    /// <returns>A new tensor of shape <c>[rows.Count, features]</c>.</returns>
-    /// <exception cref="ArgumentException"><paramref name="source"/> is not rank 2.</exception>
+    /// <returns>A new tensor of the source's shape with <c>rows.Count</c> rows.</returns>
+    /// <exception cref="ArgumentException"><paramref name="source"/> is a scalar.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index lies outside the tensor's rows.</exception>
     public static Tensor SelectRows(Tensor source, IReadOnlyList<int> rows)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(rows);
-        if (source.Rank != 2)
+        if (source.Rank == 0)
         {
             throw new ArgumentException(
-                $"Expected a rank-2 tensor [rows, features] to select rows from, but got {source}. Reshape it first.",
-                nameof(source));
+                $"Expected a tensor with rows (rank 1 or more) to select rows from, but got {source}.", nameof(source));
         }
-        int count = source.Shape[0], width = source.Shape[1];
+        int count = source.Shape[0], width = count == 0 ? 0 : source.Length / count;
         for (int k = 0; k < rows.Count; k++)
         {
             if ((uint)rows[k] >= (uint)count)
@@ -48,7 +49,9 @@ public sealed class RowSplit
                     $"Row index {rows[k]} (position {k}) lies outside the tensor's {count} rows; indices are 0-based.");
             }
         }
-        var result = Tensor.Zeros(rows.Count, width);
+        int[] shape = source.Shape.ToArray();
+        shape[0] = rows.Count;
+        var result = Tensor.Zeros(shape);
         ReadOnlySpan<double> from = source.AsReadOnlySpan();
         Span<double> to = result.AsSpan();
         for (int k = 0; k < rows.Count; k++)

@@ -19,6 +19,9 @@ namespace BatchNormSharp;
 /// </remarks>
 public sealed class BinaryCrossEntropyWithLogits : ILoss
 {
+    /// <summary><see cref="LossTask.Binary"/>: logits, 0/1 targets.</summary>
+    public LossTask Task => LossTask.Binary;
+
     private Tensor? _sigmoid;
     private Tensor? _targets;
     private Tensor? _gradient;

@@ -25,4 +25,8 @@ public interface ILoss
     /// <returns>The gradient, of the predictions' shape.</returns>
     /// <exception cref="InvalidOperationException">No forward pass to go back through.</exception>
     Tensor Backward();
+
+    /// <summary>What the loss trains a model to do, which decides how <c>Fit</c>, <c>Evaluate</c> and <c>Predict</c>
+    /// read the model's outputs.</summary>
+    LossTask Task { get; }
 }

@@ -11,6 +11,9 @@ namespace BatchNormSharp;
 /// </remarks>
 public sealed class MeanSquaredError : ILoss
 {
+    /// <summary><see cref="LossTask.Regression"/>: real-valued targets.</summary>
+    public LossTask Task => LossTask.Regression;
+
     private Tensor? _difference;
     private Tensor? _gradient;
     private bool _hasForward;

@@ -13,11 +13,14 @@ namespace BatchNormSharp;
 /// numbers of shape <c>[batch]</c> or <c>[batch, 1]</c>, as PyTorch's <c>target</c> of dtype <c>long</c>. Labels that run
 /// from 1 to the class count are refused with the hint that they look 1-based.</para>
 /// <para>Like a layer, the instance keeps what its backward pass needs and reuses its storage between calls.</para>
-/// <para>Logits are not scanned: a NaN logit gives a NaN loss, as in PyTorch; <see cref="Trainer.Fit"/> stops on it.
+/// <para>Logits are not scanned: a NaN logit gives a NaN loss, as in PyTorch; <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/> stops on it.
 /// Infinite logits are not supported either (<c>+∞ - +∞</c> is NaN).</para>
 /// </remarks>
 public sealed class SoftmaxCrossEntropy : ILoss
 {
+    /// <summary><see cref="LossTask.MultiClass"/>: logits, class-index targets.</summary>
+    public LossTask Task => LossTask.MultiClass;
+
     private Tensor? _probabilities;
     private Tensor? _logitsGradient;
     private int[] _labels = [];

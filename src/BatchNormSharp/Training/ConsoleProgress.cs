@@ -16,9 +16,9 @@ namespace BatchNormSharp;
 /// batches, measured with <see cref="Stopwatch"/>; under a millisecond it is shown in microseconds, as Keras does.
 /// Numbers use the invariant culture. A redraw formats into a reused buffer and allocates nothing; a finished line
 /// allocates nothing either.</para>
-/// <para>Make one for each <see cref="Trainer.Fit"/> call, just before it: the first epoch's time counts from the
+/// <para>Make one for each <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/> call, just before it: the first epoch's time counts from the
 /// reporter's creation (or from the last <see cref="Finish"/>).</para>
-/// <para>Reports must arrive in order on one thread, as <see cref="Trainer.Fit"/> sends them to a synchronous
+/// <para>Reports must arrive in order on one thread, as <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/> sends them to a synchronous
 /// <see cref="IProgress{T}"/>: pass this object itself, not wrapped in <see cref="Progress{T}"/>.</para>
 /// </remarks>
 public sealed class ConsoleProgress : IProgress<TrainingProgress>
@@ -119,7 +119,7 @@ public sealed class ConsoleProgress : IProgress<TrainingProgress>
     /// <summary>
     /// Ends a line left open by a redraw when training stopped part-way through an epoch (cancelled, or a
     /// non-finite loss), so that what is printed next starts on a line of its own, and restarts the clock for a next
-    /// <see cref="Trainer.Fit"/>. Writes nothing when no line is open.
+    /// <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/>. Writes nothing when no line is open.
     /// </summary>
     public void Finish()
     {
@@ -162,17 +162,21 @@ public sealed class ConsoleProgress : IProgress<TrainingProgress>
         AppendStepTime(batchEnd, value.Batch);
         Append(" - loss: ");
         Append(completed?.TrainingLoss ?? value.Loss);
-        Append(" - accuracy: ");
-        Append(completed?.TrainingAccuracy ?? value.Accuracy);
+        Append(" - ");
+        Append(value.MetricName);
+        Append(": ");
+        Append(completed?.TrainingAccuracy ?? completed?.TrainingMeanAbsoluteError ?? value.Accuracy);
         if (completed?.ValidationLoss is { } validationLoss)
         {
             Append(" - val_loss: ");
             Append(validationLoss);
         }
-        if (completed?.ValidationAccuracy is { } validationAccuracy)
+        if ((completed?.ValidationAccuracy ?? completed?.ValidationMeanAbsoluteError) is { } validationMetric)
         {
-            Append(" - val_accuracy: ");
-            Append(validationAccuracy);
+            Append(" - val_");
+            Append(value.MetricName);
+            Append(": ");
+            Append(validationMetric);
         }
     }
 

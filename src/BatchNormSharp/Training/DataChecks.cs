@@ -9,20 +9,38 @@ namespace BatchNormSharp;
 internal static class DataChecks
 {
     /// <summary>
-    /// Requires a non-empty <c>[rows, features]</c> input that fits <paramref name="model"/>; returns the model's
-    /// output width (the class count), or <see langword="null"/> when a layer of unknown type hides it.
+    /// Requires a non-empty input, batch first (<c>[rows, features]</c>, or <c>[rows, time, features]</c> for a
+    /// recurrent model), that fits <paramref name="model"/>; returns the number of outputs per row (the class count of
+    /// a classifier).
     /// </summary>
-    public static int? Inputs(Layer model, Tensor? inputs, string parameterName)
+    public static int Inputs(Layer model, Tensor? inputs, string parameterName)
+    {
+        int[] shape = OutputShape(model, inputs, parameterName);
+        return (int)(Shapes.Count(shape) / shape[0]);
+    }
+
+    /// <summary>The model's output shape for a batch of these inputs (at most 1024 rows: a question of widths, not of
+    /// how many rows fit in memory at once).</summary>
+    public static int[] OutputShape(Layer model, Tensor? inputs, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs, parameterName);
-        if (inputs.Rank != 2 || inputs.Length == 0)
+        if (inputs.Rank < 2 || inputs.Length == 0)
         {
             throw new ArgumentException(
-                $"Expected {parameterName} of shape [rows, features] with at least one row, but got " +
-                $"{Tensor.FormatShape(inputs.Shape)}.", parameterName);
+                $"Expected {parameterName} of shape [rows, features] (or [rows, time, features]) with at least one " +
+                $"row, but got {Tensor.FormatShape(inputs.Shape)}.", parameterName);
         }
-        return Shapes.OutputFeatures(model, inputs.Shape[1], parameterName, inputs.Shape[0]);
+        int[] probe = inputs.Shape.ToArray();
+        probe[0] = Math.Clamp(probe[0], 2, 1024);
+        try
+        {
+            return model.OutputShape(probe, ForwardMode.Inference);
+        }
+        catch (ArgumentException error) when (error.ParamName != parameterName)
+        {
+            throw new ArgumentException(Shapes.MessageOf(error), parameterName, error);
+        }
     }
 
     /// <summary>Requires one label per row, each a class the model can output.</summary>

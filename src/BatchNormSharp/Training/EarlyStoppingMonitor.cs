@@ -47,11 +47,8 @@ internal sealed class EarlyStoppingMonitor(EarlyStopping settings, Layer model)
             return !double.IsNaN(current);
         }
         double best = Best.Get(settings.Monitor)!.Value;
-        return IsLoss(settings.Monitor)
+        return settings.Monitor.LowerIsBetter()
             ? current < best - settings.MinDelta
             : current > best + settings.MinDelta;
     }
-
-    private static bool IsLoss(TrainingMetric metric) =>
-        metric is TrainingMetric.TrainingLoss or TrainingMetric.ValidationLoss;
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace BatchNormSharp;
 
-/// <summary>How <see cref="Trainer.Fit"/> trains: Keras's <c>fit</c> arguments, with an explicit seed.</summary>
+/// <summary>How <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/> trains: Keras's <c>fit</c> arguments, with an explicit seed.</summary>
 /// <remarks>
 /// <para><b>Batches.</b> Each epoch visits the training rows in a new order drawn from <see cref="Seed"/> (unless
 /// <see cref="Shuffle"/> is off) and cuts them into batches of <see cref="BatchSize"/> rows; the last, smaller batch is
@@ -15,6 +15,8 @@ public sealed record FitOptions
     private readonly int _epochs = 10;
     private readonly int _batchSize = 32;
     private readonly double _validationSplit;
+    private readonly double? _clipNorm;
+    private readonly double? _clipValue;
     private readonly FitVerbosity _verbosity = FitVerbosity.Progress;
 
     /// <summary>The number of passes over the training data; at least 1. Default 10.</summary>
@@ -49,6 +51,46 @@ public sealed record FitOptions
 
     /// <summary>The class of each validation row; set together with <see cref="ValidationInputs"/>.</summary>
     public IReadOnlyList<int>? ValidationLabels { get; init; }
+
+    /// <summary>The validation targets in the form the loss takes (0/1 values for a binary loss, real values for
+    /// regression, class indices); set together with <see cref="ValidationInputs"/>, instead of
+    /// <see cref="ValidationLabels"/>.</summary>
+    public Tensor? ValidationTargets { get; init; }
+
+    /// <summary>
+    /// Rescales the gradients before each step so that their global 2-norm is at most this value (PyTorch's
+    /// <c>clip_grad_norm_</c>, see <see cref="GradientClipping.ClipGradNorm"/>); <see langword="null"/> (the default)
+    /// for no clipping.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a finite number greater than 0.</exception>
+    public double? ClipGradientNorm
+    {
+        get => _clipNorm;
+        init => _clipNorm = PositiveOrNull(value, nameof(ClipGradientNorm));
+    }
+
+    /// <summary>
+    /// Clamps every gradient value into <c>[-v, v]</c> before each step (PyTorch's <c>clip_grad_value_</c>, the seed
+    /// notebook's clipping to ±1); <see langword="null"/> (the default) for none. Applied after
+    /// <see cref="ClipGradientNorm"/> when both are set.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a finite number greater than 0.</exception>
+    public double? ClipGradientValue
+    {
+        get => _clipValue;
+        init => _clipValue = PositiveOrNull(value, nameof(ClipGradientValue));
+    }
+
+    /// <summary>A learning-rate schedule stepped once after every epoch (StepLR, ExponentialLR, CosineAnnealingLR),
+    /// as in PyTorch's loop; build it over the trainer's optimizer.</summary>
+    public ILearningRateSchedule? LearningRateSchedule { get; init; }
+
+    /// <summary>A plateau schedule stepped after every epoch with the value of <see cref="PlateauMonitor"/>; build it
+    /// over the trainer's optimizer.</summary>
+    public ReduceLROnPlateau? ReduceLearningRateOnPlateau { get; init; }
+
+    /// <summary>The value <see cref="ReduceLearningRateOnPlateau"/> watches; the validation loss by default.</summary>
+    public TrainingMetric PlateauMonitor { get; init; } = TrainingMetric.ValidationLoss;
 
     /// <summary>
     /// What <c>Fit</c> prints to the console when no progress reporter is passed to it, as Keras's <c>verbose</c>:
@@ -88,4 +130,9 @@ public sealed record FitOptions
         ? value
         : throw new ArgumentOutOfRangeException(name, value,
             $"{name} must be at least 1, but was {value.ToString(CultureInfo.InvariantCulture)}.");
+
+    private static double? PositiveOrNull(double? value, string name) => value is not { } v || (v > 0.0 && double.IsFinite(v))
+        ? value
+        : throw new ArgumentOutOfRangeException(name, value,
+            $"{name} must be a finite number greater than 0, or null for none, but was {v.ToString(CultureInfo.InvariantCulture)}.");
 }

@@ -1,6 +1,6 @@
 namespace BatchNormSharp;
 
-/// <summary>Why <see cref="Trainer.Fit"/> returned.</summary>
+/// <summary>Why <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/> returned.</summary>
 public enum StopReason
 {
     /// <summary>Every requested epoch ran.</summary>

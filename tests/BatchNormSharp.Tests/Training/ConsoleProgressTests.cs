@@ -37,7 +37,7 @@ public sealed class ConsoleProgressTests
         clock.Advance(5); // validation: not part of the time per step
         var completed = metrics ?? Metrics(epoch);
         progress.Report(new TrainingProgress(epoch, epochs, batches, batches, completed.TrainingLoss,
-            completed.TrainingAccuracy, completed));
+            completed.TrainingAccuracy ?? 0.0, completed));
     }
 
     [Fact]
