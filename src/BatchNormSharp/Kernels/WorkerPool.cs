@@ -30,7 +30,9 @@ internal interface IPartedWork
 /// call began: issue 13, item 2).</para>
 /// <para><b>Cancellation.</b> A helper that has not woken by the time the owner has claimed every part is cancelled
 /// with a compare-and-swap on its state, so on a busy machine a call does not wait for a thread that never got a core.
-/// The helper later wakes, finds itself no longer assigned, and parks again.</para>
+/// The helper later wakes, finds itself no longer assigned, and parks again. Under
+/// <see cref="KernelThreading.AlwaysSplit"/> (tests) the owner instead waits for every helper to start before it
+/// claims a part, so that the helpers really take part.</para>
 /// <para><b>One owner at a time.</b> A call that finds the pool owned by another thread runs all its parts itself,
 /// in order; the parts and so the bits are the same.</para>
 /// <para><b>No allocation per call.</b> No closure, no boxing (the work is reached through a function pointer to a
@@ -117,6 +119,15 @@ internal static unsafe class WorkerPool
                 for (int i = 0; i < helpers; i++)
                 {
                     s_helpers[i].Assign();
+                }
+                if (KernelThreads.Mode == KernelThreading.AlwaysSplit)
+                {
+                    // Tests: make sure every helper takes part, so that what they check (bits, allocation on every
+                    // thread) is seen on the helpers too, not only on an owner that outran them.
+                    for (int i = 0; i < helpers; i++)
+                    {
+                        s_helpers[i].WaitUntilStarted();
+                    }
                 }
 
                 RunClaimedParts();
@@ -209,6 +220,16 @@ internal static unsafe class WorkerPool
         {
             Interlocked.Exchange(ref _state, Assigned); // also publishes the call's fields to this helper
             _bell.Release();
+        }
+
+        /// <summary>Waits until the helper has started on its assignment.</summary>
+        public void WaitUntilStarted()
+        {
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref _state) == Assigned)
+            {
+                spin.SpinOnce();
+            }
         }
 
         /// <summary>Takes the assignment back if the helper has not started on it.</summary>
