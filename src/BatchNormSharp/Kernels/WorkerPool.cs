@@ -43,14 +43,21 @@ internal static unsafe class WorkerPool
 {
     /// <summary>
     /// The size of a call, in bytes of the memory it reads and writes, from which <see cref="KernelThreading.Automatic"/>
-    /// splits it across the cores: 256 KiB. The single threshold of every kernel, measured with
-    /// <c>tests/BatchNormSharp.Benchmarks --threshold</c> (<c>ThresholdProbe</c>) on the 2-core test machine: a
-    /// BatchNorm forward and backward and a matrix product each timed on one thread and split, at sizes from 16 KiB to
-    /// 4 MiB. Waking a parked helper costs a few microseconds; the split paid for itself from about 128–256 KiB on
-    /// (BatchNorm at 256 KiB: 1.3× faster split; matrix products from about 100 KiB), and cost up to 1.5× below
-    /// 64 KiB. See docs/threading.md for the table.
+    /// splits it across the cores: 512 KiB, for every kernel.
     /// </summary>
-    public const long SplitThresholdBytes = 256 * 1024;
+    /// <remarks>
+    /// <para>Measured with <c>dotnet run -c Release --project tests/BatchNormSharp.Benchmarks -- --threshold</c>
+    /// (<c>Comparison/ThresholdProbe.cs</c>): a BatchNorm training forward and backward on <c>[N, 256]</c> and a
+    /// square matrix product, each timed on one thread and split across both threads, from 16 KiB to 4 MiB, keeping
+    /// the fastest tenth of 200 samples (the 2-core machine was shared, load average about 30). The product split
+    /// paid from 512 KiB on in all three runs (1.8× at 512 KiB and 1 MiB); at 128–256 KiB in one run of three
+    /// (1.3×, 1.5×), below that never (0.6–0.95×: waking a parked helper costs more than half the work).</para>
+    /// <para>BatchNorm gained nothing at any size on that machine (0.94–1.01×): its passes last 5–60 µs, shorter
+    /// than a helper's wake-up there, so the owner had claimed every part before the helper ran. It lost nothing
+    /// either, because a helper that has not started is cancelled instead of waited for; on a quiet machine the
+    /// same threshold lets it use the second core for batches of 256 features from about 100 rows on.</para>
+    /// </remarks>
+    public const long SplitThresholdBytes = 512 * 1024;
 
     private static readonly SemaphoreSlim s_allDone = new(initialCount: 0);
     private static readonly Helper[] s_helpers = CreateHelpers();
@@ -82,6 +89,7 @@ internal static unsafe class WorkerPool
         {
             KernelThreading.SingleThread => 1,
             KernelThreading.AlwaysSplit => finestParts,
+            KernelThreading.SplitRegardlessOfSize => Math.Min(finestParts, ThreadCount),
             _ => bytes < SplitThresholdBytes ? 1 : Math.Min(finestParts, ThreadCount),
         };
     }
