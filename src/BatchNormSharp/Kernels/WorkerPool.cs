@@ -5,19 +5,6 @@ using System.Runtime.ExceptionServices;
 namespace BatchNormSharp.Kernels;
 
 /// <summary>
-/// Work that a kernel splits into a fixed number of independent parts for <see cref="WorkerPool"/>. Part
-/// <c>k</c> of <c>P</c> always covers the same range of the problem, and every output element is computed by one part
-/// in an order that does not depend on the split, so the result is bit-identical whichever thread runs which part.
-/// </summary>
-/// <remarks>Unmanaged: the work travels to the helper threads as a pointer to the caller's copy, with pointers to the
-/// caller's pinned spans inside it.</remarks>
-internal interface IPartedWork
-{
-    /// <summary>Computes part <paramref name="part"/> of <paramref name="parts"/>.</summary>
-    void Run(int part, int parts);
-}
-
-/// <summary>
 /// The one pool of helper threads that every kernel (matrix product, BatchNorm) shares: parked dedicated background
 /// threads, one per core beyond the first, and the size threshold from which a call is split.
 /// </summary>
@@ -49,13 +36,15 @@ internal static unsafe class WorkerPool
     /// <para>Measured with <c>dotnet run -c Release --project tests/BatchNormSharp.Benchmarks -- --threshold</c>
     /// (<c>Comparison/ThresholdProbe.cs</c>): a BatchNorm training forward and backward on <c>[N, 256]</c> and a
     /// square matrix product, each timed on one thread and split across both threads, from 16 KiB to 4 MiB, keeping
-    /// the fastest tenth of 200 samples (the 2-core machine was shared, load average about 30). The product split
-    /// paid from 512 KiB on in all three runs (1.8× at 512 KiB and 1 MiB); at 128–256 KiB in one run of three
-    /// (1.3×, 1.5×), below that never (0.6–0.95×: waking a parked helper costs more than half the work).</para>
-    /// <para>BatchNorm gained nothing at any size on that machine (0.94–1.01×): its passes last 5–60 µs, shorter
-    /// than a helper's wake-up there, so the owner had claimed every part before the helper ran. It lost nothing
-    /// either, because a helper that has not started is cancelled instead of waited for; on a quiet machine the
-    /// same threshold lets it use the second core for batches of 256 features from about 100 rows on.</para>
+    /// the fastest tenth of 200 samples, three runs on the 2-core machine while it was shared (load average 16–30).
+    /// The product split paid 1.7–1.9× at 1 MiB in all three runs and 1.8× at 512 KiB in two of them (0.97× in the
+    /// third); at 128–256 KiB in one run (1.3×, 1.5×), below 128 KiB never (0.57–0.95×: waking a parked helper costs
+    /// more than the half of the work it would take). A split that does not pay costs 3–6 %, one that pays saves
+    /// 45 %: 512 KiB is where splitting wins on balance.</para>
+    /// <para>BatchNorm gained nothing at any size on that machine (0.91–1.02×): its passes last 5–60 µs, shorter than
+    /// a helper's wake-up there, so the owner had claimed every part before the helper ran. It lost little either,
+    /// because a helper that has not started is cancelled instead of waited for. On a quiet machine the same
+    /// threshold splits BatchNorm passes over <c>[N, 256]</c> from about 100–130 rows on.</para>
     /// </remarks>
     public const long SplitThresholdBytes = 512 * 1024;
 
