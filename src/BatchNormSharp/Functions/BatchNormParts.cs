@@ -81,19 +81,21 @@ internal unsafe struct BatchNormParts : IPartedWork
     {
         int count = Shape.Count;
         Span<double> mean = Features(Mean), sumSq = Features(SumSq), invStd = Features(InvStd);
-        int tiled = TiledEnd(first, end);
-        if (tiled > first)
+        if (Shape.Length == 1)
         {
             ReadOnlySpan<double> x = Elements(X);
-            BatchNormTiles.ColumnSums(x, Shape.Batch, Shape.Features, first, tiled, mean);
-            for (int c = first; c < tiled; c++)
+            BatchNormTiles.ColumnSums(x, Shape.Batch, Shape.Features, first, end, mean);
+            for (int c = first; c < end; c++)
             {
                 mean[c] /= count; // a division, as PyTorch does, not a product with the reciprocal
             }
-            BatchNormTiles.ColumnSquaredDeviations(x, Shape.Batch, Shape.Features, first, tiled, mean, sumSq);
+            BatchNormTiles.ColumnSquaredDeviations(x, Shape.Batch, Shape.Features, first, end, mean, sumSq);
         }
-        BatchNormSegments.Statistics(Elements(X), Shape.Batch, Shape.Features, Shape.Length, tiled, end, mean,
-            sumSq);
+        else
+        {
+            BatchNormSegments.Statistics(Elements(X), Shape.Batch, Shape.Features, Shape.Length, first, end, mean,
+                sumSq);
+        }
         for (int c = first; c < end; c++)
         {
             invStd[c] = 1.0 / Math.Sqrt((sumSq[c] / count) + Eps); // biased variance, ε inside the root
@@ -102,11 +104,16 @@ internal unsafe struct BatchNormParts : IPartedWork
 
     private readonly void Normalize(int first, int end)
     {
-        int tiled = TiledEnd(first, end);
-        BatchNormTiles.Normalize(Elements(X), Shape.Batch, Shape.Features, first, tiled, Features(Mean),
-            Features(InvStd), Features(Gamma), Features(Beta), Elements(Y));
-        BatchNormSegments.Normalize(Elements(X), Shape.Batch, Shape.Features, Shape.Length, tiled, end,
-            Features(Mean), Features(InvStd), Features(Gamma), Features(Beta), Elements(Y));
+        if (Shape.Length == 1)
+        {
+            BatchNormTiles.Normalize(Elements(X), Shape.Batch, Shape.Features, first, end, Features(Mean),
+                Features(InvStd), Features(Gamma), Features(Beta), Elements(Y));
+        }
+        else
+        {
+            BatchNormSegments.Normalize(Elements(X), Shape.Batch, Shape.Features, Shape.Length, first, end,
+                Features(Mean), Features(InvStd), Features(Gamma), Features(Beta), Elements(Y));
+        }
     }
 
     private readonly void Backward(int first, int end)
@@ -114,12 +121,18 @@ internal unsafe struct BatchNormParts : IPartedWork
         (int batch, int features, int length, int count) = (Shape.Batch, Shape.Features, Shape.Length, Shape.Count);
         ReadOnlySpan<double> dy = Elements(Dy), x = Elements(X), mean = Features(Mean), invStd = Features(InvStd);
         Span<double> sumDy = Features(SumDy), sumDyXhat = Features(SumDyXhat), scale = Features(Scale);
-        int tiled = TiledEnd(first, end);
-        if (UsedBatchStatistics || DGamma != null)
+        bool needSums = UsedBatchStatistics || DGamma != null;
+        if (needSums)
         {
-            BatchNormTiles.GradientSums(dy, x, batch, features, first, tiled, mean, invStd, sumDy, sumDyXhat);
-            BatchNormSegments.GradientSums(dy, x, batch, features, length, tiled, end, mean, invStd, sumDy,
-                sumDyXhat);
+            if (length == 1)
+            {
+                BatchNormTiles.GradientSums(dy, x, batch, features, first, end, mean, invStd, sumDy, sumDyXhat);
+            }
+            else
+            {
+                BatchNormSegments.GradientSums(dy, x, batch, features, length, first, end, mean, invStd, sumDy,
+                    sumDyXhat);
+            }
         }
         if (DGamma != null)
         {
@@ -151,16 +164,17 @@ internal unsafe struct BatchNormParts : IPartedWork
             sumDy[c] /= count;
             sumDyXhat[c] /= count;
         }
-        BatchNormTiles.TrainingInputGradient(dy, x, batch, features, first, tiled, mean, invStd, scale, sumDy,
-            sumDyXhat, dx);
-        BatchNormSegments.TrainingInputGradient(dy, x, batch, features, length, tiled, end, mean, invStd, scale,
-            sumDy, sumDyXhat, dx);
+        if (length == 1)
+        {
+            BatchNormTiles.TrainingInputGradient(dy, x, batch, features, first, end, mean, invStd, scale, sumDy,
+                sumDyXhat, dx);
+        }
+        else
+        {
+            BatchNormSegments.TrainingInputGradient(dy, x, batch, features, length, first, end, mean, invStd, scale,
+                sumDy, sumDyXhat, dx);
+        }
     }
-
-    /// <summary>The end of the whole tiles of an <c>[N, C]</c> range (the rest goes to the segment path); none for
-    /// <c>[N, C, L]</c>.</summary>
-    private readonly int TiledEnd(int first, int end) =>
-        Shape.Length == 1 ? BatchNormTiles.TiledEnd(first, end) : first;
 
     private readonly Span<double> Elements(double* values) => new(values, Shape.Elements);
 

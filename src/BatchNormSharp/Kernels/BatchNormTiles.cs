@@ -5,19 +5,18 @@ using System.Runtime.Intrinsics;
 namespace BatchNormSharp.Kernels;
 
 /// <summary>
-/// The passes of batch normalisation over whole tiles of columns of a row-major batch <c>[rows, columns]</c> (a
-/// <c>[N, C]</c> input), on the calling thread: the fast path of <see cref="Functions.BatchNormFunctions"/>, which
-/// checks every length and splits whole batches into ranges of features across threads.
+/// The passes of batch normalisation over a range of columns <c>[first, end)</c> of a row-major batch
+/// <c>[rows, columns]</c> (a <c>[N, C]</c> input), on the calling thread: the fast path of
+/// <see cref="Functions.BatchNormFunctions"/>, which checks every length and splits whole batches into such ranges
+/// across threads.
 /// </summary>
 /// <remarks>
 /// <para><b>Tiles.</b> Each pass sweeps the batch in tiles of <see cref="RowsPerTile"/> rows (more when the batch is
-/// narrow) × <see cref="TileWidth"/> columns (four 512-bit vectors). A tile keeps its per-column accumulators and
-/// constants in registers while it walks down its rows, so memory sees only the batch itself, and the sweep still
-/// moves through memory row by row, which is what the hardware prefetchers follow.</para>
-/// <para><b>Whole tiles only.</b> Except <see cref="AddColumnSums"/> (the bias gradient of <see cref="Elementwise"/>),
-/// a pass covers the columns <c>[first, TiledEnd(first, end))</c>; the fewer than 32 columns left go to
-/// <see cref="BatchNormSegments"/> with length 1, which does per value exactly what a tile lane does, in the same row
-/// order.</para>
+/// narrow) ×
+/// <see cref="TileWidth"/> columns (four 512-bit vectors). A tile keeps its per-column accumulators and constants in
+/// registers while it walks down its rows, so memory sees only the batch itself, and the sweep still moves through
+/// memory row by row, which is what the hardware prefetchers follow. Columns left over after the last full tile go
+/// one column at a time (at most 31 of them: a narrow strip path would save little and double the code).</para>
 /// <para><b>Determinism.</b> Every column is summed in row order, and a vector lane does exactly what the scalar code
 /// does to its column (no fused multiply-add anywhere), so the result of a column does not depend on the tile, vector
 /// or thread that computed it.</para>
@@ -45,9 +44,6 @@ internal static class BatchNormTiles
     /// that each reload their accumulators. Only the grouping changes, never the order of the additions.
     /// </summary>
     private static int TileRows(int columns) => Math.Max(RowsPerTile, ElementsPerBand / Math.Max(1, columns));
-
-    /// <summary>The end of the whole tiles from <paramref name="first"/> towards <paramref name="end"/>.</summary>
-    public static int TiledEnd(int first, int end) => first + ((end - first) / TileWidth * TileWidth);
 
     /// <summary><c>sum[j] = Σ_i x[i, j]</c> for <c>j ∈ [first, end)</c>, summed in row order.</summary>
     public static void ColumnSums(ReadOnlySpan<double> x, int rows, int columns, int first, int end, Span<double> sum)
@@ -101,6 +97,11 @@ internal static class BatchNormTiles
                 SquaredDeviationTile(ref Unsafe.Add(ref row, j), height, columns, ref Unsafe.Add(ref m, j),
                     ref Unsafe.Add(ref s, j));
             }
+            for (; j < end; j++)
+            {
+                SquaredDeviationColumn(ref Unsafe.Add(ref row, j), height, columns, Unsafe.Add(ref m, j),
+                    ref Unsafe.Add(ref s, j));
+            }
         }
     }
 
@@ -127,6 +128,10 @@ internal static class BatchNormTiles
             for (; j <= end - TileWidth; j += TileWidth)
             {
                 NormalizeTile(ref Unsafe.Add(ref xRow, j), height, columns, c, j, ref Unsafe.Add(ref yRow, j));
+            }
+            for (; j < end; j++)
+            {
+                NormalizeColumn(ref Unsafe.Add(ref xRow, j), height, columns, c, j, ref Unsafe.Add(ref yRow, j));
             }
         }
     }
@@ -155,6 +160,10 @@ internal static class BatchNormTiles
             for (; j <= end - TileWidth; j += TileWidth)
             {
                 GradientSumTile(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j);
+            }
+            for (; j < end; j++)
+            {
+                GradientSumColumn(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j);
             }
         }
     }
@@ -186,8 +195,16 @@ internal static class BatchNormTiles
                 InputGradientTile(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j,
                     ref Unsafe.Add(ref dxRow, j));
             }
+            for (; j < end; j++)
+            {
+                InputGradientColumn(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j,
+                    ref Unsafe.Add(ref dxRow, j));
+            }
         }
     }
+
+
+
 
     private static Vector512<double> Load(ref double origin, int offset) =>
         Vector512.LoadUnsafe(ref origin, (nuint)offset);
@@ -213,6 +230,7 @@ internal static class BatchNormTiles
         s2.StoreUnsafe(ref sum, 2 * Lanes);
         s3.StoreUnsafe(ref sum, 3 * Lanes);
     }
+
 
     private static void SumColumn(ref double x, int height, int stride, ref double sum)
     {
@@ -255,6 +273,19 @@ internal static class BatchNormTiles
         s3.StoreUnsafe(ref sumSq, 3 * Lanes);
     }
 
+
+    private static void SquaredDeviationColumn(ref double x, int height, int stride, double mean, ref double sumSq)
+    {
+        double s = sumSq;
+        for (int i = 0; i < height; i++)
+        {
+            double d = x - mean;
+            s += d * d;
+            x = ref Unsafe.Add(ref x, stride);
+        }
+        sumSq = s;
+    }
+
     // ---- Normalisation -----------------------------------------------------------------------------------------
 
     /// <summary>The per-column constants of <see cref="Normalize"/>, as references to their first elements.</summary>
@@ -294,6 +325,19 @@ internal static class BatchNormTiles
             (((Load(ref x, Lanes) - m1) * r1 * g1) + b1).StoreUnsafe(ref y, Lanes);
             (((Load(ref x, 2 * Lanes) - m2) * r2 * g2) + b2).StoreUnsafe(ref y, 2 * Lanes);
             (((Load(ref x, 3 * Lanes) - m3) * r3 * g3) + b3).StoreUnsafe(ref y, 3 * Lanes);
+            x = ref Unsafe.Add(ref x, stride);
+            y = ref Unsafe.Add(ref y, stride);
+        }
+    }
+
+
+    private static void NormalizeColumn(ref double x, int height, int stride, NormalizeConstants c, int j, ref double y)
+    {
+        double m = Unsafe.Add(ref c.Mean, j), r = Unsafe.Add(ref c.InvStd, j);
+        double g = Unsafe.Add(ref c.Gamma, j), b = Unsafe.Add(ref c.Beta, j);
+        for (int i = 0; i < height; i++)
+        {
+            y = ((x - m) * r * g) + b;
             x = ref Unsafe.Add(ref x, stride);
             y = ref Unsafe.Add(ref y, stride);
         }
@@ -360,6 +404,23 @@ internal static class BatchNormTiles
         h3.StoreUnsafe(ref sh, 3 * Lanes);
     }
 
+
+    private static void GradientSumColumn(ref double dy, ref double x, int height, int stride, GradientSumTargets c, int j)
+    {
+        double m = Unsafe.Add(ref c.Mean, j), r = Unsafe.Add(ref c.InvStd, j);
+        double d = Unsafe.Add(ref c.SumDy, j), h = Unsafe.Add(ref c.SumDyXhat, j);
+        for (int i = 0; i < height; i++)
+        {
+            double g = dy;
+            d += g;
+            h += g * ((x - m) * r);
+            dy = ref Unsafe.Add(ref dy, stride);
+            x = ref Unsafe.Add(ref x, stride);
+        }
+        Unsafe.Add(ref c.SumDy, j) = d;
+        Unsafe.Add(ref c.SumDyXhat, j) = h;
+    }
+
     // ---- Input gradient ----------------------------------------------------------------------------------------
 
     /// <summary>The per-column constants of <see cref="TrainingInputGradient"/>.</summary>
@@ -415,4 +476,18 @@ internal static class BatchNormTiles
         }
     }
 
+
+    private static void InputGradientColumn(
+        ref double dy, ref double x, int height, int stride, InputGradientConstants c, int j, ref double dx)
+    {
+        double m = Unsafe.Add(ref c.Mean, j), r = Unsafe.Add(ref c.InvStd, j), s = Unsafe.Add(ref c.Scale, j);
+        double d = Unsafe.Add(ref c.MeanDy, j), h = Unsafe.Add(ref c.MeanDyXhat, j);
+        for (int i = 0; i < height; i++)
+        {
+            dx = s * (dy - d - ((x - m) * r * h));
+            dy = ref Unsafe.Add(ref dy, stride);
+            x = ref Unsafe.Add(ref x, stride);
+            dx = ref Unsafe.Add(ref dx, stride);
+        }
+    }
 }
