@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// What a BatchNorm forward pass leaves for its backward pass (cs231n's <c>cache</c>): per feature the mean and

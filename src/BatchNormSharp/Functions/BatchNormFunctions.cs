@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// Batch normalisation as stateless span functions, in the spirit of PyTorch's <c>F.batch_norm</c> and cs231n's

@@ -1,6 +1,6 @@
 using BatchNormSharp.Kernels;
 
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// One pass of <see cref="BatchNormFunctions"/> cut into fixed ranges of whole features for <see cref="WorkerPool"/>.

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BatchNormSharp.Functions;
+namespace BatchNormSharp;
 
 /// <summary>
 /// The shape of a BatchNorm input as <c>torch.nn.BatchNorm1d</c> sees it: <c>[N, C]</c> (<see cref="Length"/> = 1) or

@@ -8,7 +8,7 @@ namespace BatchNormSharp.Kernels;
 /// The passes of batch normalisation over features <c>[first, end)</c> of a <c>[N, C, L]</c> input (L &gt; 1), on the
 /// calling thread. Feature <c>c</c> of sample <c>n</c> is a contiguous segment of L values at <c>(n·C + c)·L</c>;
 /// each pass walks a feature's N segments in order, a vector of 8 values at a time with the last &lt; 8 values of
-/// each segment in scalar code. <see cref="Functions.BatchNormFunctions"/> checks every length before calling.
+/// each segment in scalar code. <see cref="BatchNormFunctions"/> checks every length before calling.
 /// </summary>
 /// <remarks>
 /// Determinism: a feature's sums are accumulated in one fixed order (vector lanes by position within the segment,

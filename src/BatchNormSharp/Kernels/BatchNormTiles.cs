@@ -7,7 +7,7 @@ namespace BatchNormSharp.Kernels;
 /// <summary>
 /// The passes of batch normalisation over a range of columns <c>[first, end)</c> of a row-major batch
 /// <c>[rows, columns]</c> (a <c>[N, C]</c> input), on the calling thread: the fast path of
-/// <see cref="Functions.BatchNormFunctions"/>, which checks every length and splits whole batches into such ranges
+/// <see cref="BatchNormFunctions"/>, which checks every length and splits whole batches into such ranges
 /// across threads.
 /// </summary>
 /// <remarks>

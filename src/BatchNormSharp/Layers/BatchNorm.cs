@@ -1,5 +1,4 @@
 using System.Globalization;
-using BatchNormSharp.Functions;
 
 namespace BatchNormSharp;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using BatchNormSharp.Functions;
 using BatchNormSharp.Kernels;
 
 namespace BatchNormSharp.Benchmarks.Comparison;

@@ -1,4 +1,3 @@
-using BatchNormSharp.Functions;
 
 namespace BatchNormSharp.Tests.Functions;
 

@@ -1,4 +1,3 @@
-using BatchNormSharp.Functions;
 using BatchNormSharp.Kernels;
 
 namespace BatchNormSharp.Tests.Kernels;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using BatchNormSharp.Functions;
 using BatchNormSharp.Kernels;
 
 namespace BatchNormSharp.Tests.Kernels;
