@@ -23,7 +23,7 @@ namespace BatchNormSharp;
 /// the statistics are constants and <c>dx = dy · γ / √(runningVar + ε)</c> (fine-tuning with frozen BatchNorm).
 /// In both, <c>dγ = Σ dy · x̂</c> and <c>dβ = Σ dy</c>.</para>
 /// <para>Backward reads the input of the forward pass again instead of keeping a normalised copy (it moves a third
-/// less memory), so, as with <see cref="Dense"/>, leave that input tensor unchanged until <see cref="Backward"/>.</para>
+/// less memory), so, as with <see cref="Dense"/>, leave that input tensor unchanged until <see cref="Layer.Backward(Tensor)"/>.</para>
 /// <para>Parameters <c>weight</c> (γ, initially 1) and <c>bias</c> (β, initially 0) exist when
 /// <see cref="Affine"/>; buffers <c>running_mean</c> (initially 0), <c>running_var</c> (initially 1) and
 /// <c>num_batches_tracked</c> exist when <see cref="TrackRunningStats"/>. Without running statistics both modes
@@ -34,7 +34,7 @@ namespace BatchNormSharp;
 /// so it costs nothing measurable. Inference mode does not scan: a NaN input gives a NaN output row, as in
 /// PyTorch.</para>
 /// </remarks>
-public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
+public sealed class BatchNorm : Layer
 {
     private readonly Parameter? _weight;
     private readonly Parameter? _bias;
@@ -48,11 +48,6 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
 
     // What the last accepted forward pass leaves for the backward pass; a refused batch leaves it as it was.
     private readonly BatchNormCache _cache;
-
-    private Tensor? _input;
-    private Tensor? _output;
-    private Tensor? _inputGradient;
-    private readonly ModeState _modeState = new();
 
     /// <summary>Creates a BatchNorm layer with PyTorch's defaults: γ = 1, β = 0, running mean 0, running variance 1.</summary>
     /// <param name="numFeatures">The number of features D of a <c>[batch, D]</c> input (at least 1).</param>
@@ -91,30 +86,23 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
 
         if (affine)
         {
-            _weight = new Parameter("weight", Tensor.Full(1.0, numFeatures));
-            _bias = new Parameter("bias", Tensor.Zeros(numFeatures));
-            Parameters = [_weight, _bias];
-        }
-        else
-        {
-            Parameters = [];
+            _weight = RegisterParameter("weight", Tensor.Full(1.0, numFeatures));
+            _bias = RegisterParameter("bias", Tensor.Zeros(numFeatures));
         }
 
         if (trackRunningStats)
         {
-            _runningMean = new StateBuffer("running_mean", Tensor.Zeros(numFeatures));
-            _runningVar = new StateBuffer("running_var", Tensor.Full(1.0, numFeatures));
-            _numBatchesTracked = new StateBuffer("num_batches_tracked", Tensor.Zeros(), isInteger: true);
-            Buffers = [_runningMean, _runningVar, _numBatchesTracked];
-        }
-        else
-        {
-            Buffers = [];
+            _runningMean = RegisterBuffer("running_mean", Tensor.Zeros(numFeatures));
+            _runningVar = RegisterBuffer("running_var", Tensor.Full(1.0, numFeatures));
+            _numBatchesTracked = RegisterBuffer("num_batches_tracked", Tensor.Zeros(), isInteger: true);
         }
     }
 
     /// <summary>The number of features D normalised by this layer.</summary>
     public int NumFeatures { get; }
+
+    /// <summary>The input width this layer requires: <see cref="NumFeatures"/>.</summary>
+    public override int? InputFeatures => NumFeatures;
 
     /// <summary>ε, added to the variance inside the square root.</summary>
     public double Eps { get; }
@@ -153,46 +141,51 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
     /// <summary>The number of training batches that have updated the running statistics.</summary>
     public long NumBatchesTracked => _numBatchesTracked is null ? 0 : (long)_numBatchesTracked.Value.AsReadOnlySpan()[0];
 
-    /// <inheritdoc/>
-    public ForwardMode Mode
+    /// <summary>Whether a forward pass in <paramref name="mode"/> normalises with the batch's own statistics: in
+    /// training mode, and in inference mode without running statistics.</summary>
+    /// <param name="mode">The mode of the forward pass.</param>
+    /// <returns><see langword="true"/> when batch statistics are used.</returns>
+    public override bool UsesBatchStatistics(ForwardMode mode) => mode == ForwardMode.Training || !TrackRunningStats;
+
+    /// <summary>The input's shape, which must be <c>[batch, NumFeatures]</c>, with at least two rows when batch
+    /// statistics are used.</summary>
+    /// <param name="inputShape">The input's shape.</param>
+    /// <param name="mode">The mode of the forward pass.</param>
+    /// <returns>A copy of <paramref name="inputShape"/>.</returns>
+    /// <exception cref="ArgumentException">The shape does not fit, or a batch of one would be normalised with its own
+    /// statistics.</exception>
+    public override int[] OutputShape(ReadOnlySpan<int> inputShape, ForwardMode mode)
     {
-        get => _modeState.Mode;
-        set => _modeState.Mode = value;
+        if (inputShape.Length != 2 || inputShape[1] != NumFeatures)
+        {
+            throw new ArgumentException(
+                $"BatchNorm expects input of shape [batch, {NumFeatures.ToString(CultureInfo.InvariantCulture)}], " +
+                $"but got {Tensor.FormatShape(inputShape)}.", nameof(inputShape));
+        }
+        if (inputShape[0] == 0)
+        {
+            throw new ArgumentException(
+                $"BatchNorm expects a batch of at least one row, but got an empty batch of shape " +
+                $"{Tensor.FormatShape(inputShape)}.", nameof(inputShape));
+        }
+        if (inputShape[0] < 2 && UsesBatchStatistics(mode))
+        {
+            throw Guard.SingleRowBatch("got", inputShape, nameof(inputShape));
+        }
+        return inputShape.ToArray();
     }
 
-    ModeState IModeStateOwner.ModeState => _modeState;
-
-    /// <inheritdoc/>
-    public IReadOnlyList<Parameter> Parameters { get; }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<StateBuffer> Buffers { get; }
-
-    /// <summary>Normalises a batch; in training mode, also updates the running statistics.</summary>
-    /// <param name="input">The batch, shape <c>[batch, NumFeatures]</c>; at least 2 rows when batch statistics are used.</param>
+    /// <summary>Normalises a checked batch; in training mode, also updates the running statistics.</summary>
+    /// <param name="input">The batch, shape <c>[batch, NumFeatures]</c>.</param>
     /// <param name="mode">Training (batch statistics, running statistics updated) or inference (running statistics).</param>
-    /// <returns>The normalised batch, the input's shape; valid until the next forward call.</returns>
-    /// <exception cref="ArgumentException">The shape is not <c>[batch, NumFeatures]</c>, a batch of one row would be
-    /// normalised with its own statistics, or (training mode) a feature's batch mean or variance is NaN or infinite.
-    /// Nothing is changed, and a pending backward pass still goes back through the last accepted forward pass.</exception>
-    public Tensor Forward(Tensor input, ForwardMode mode)
+    /// <returns>The normalised batch, the input's shape.</returns>
+    /// <exception cref="NonFiniteBatchException">(Training mode) a feature's batch mean or variance is NaN or infinite;
+    /// nothing is changed, and a pending backward pass still goes back through the last accepted forward pass.</exception>
+    protected override Tensor ForwardCore(Tensor input, ForwardMode mode)
     {
-        Guard.Batch(input, NumFeatures, nameof(BatchNorm), nameof(input));
-        Guard.NotOwnOutput(input, _output, nameof(BatchNorm), nameof(input));
-        bool useBatchStatistics = mode switch
-        {
-            ForwardMode.Training => true,
-            ForwardMode.Inference => !TrackRunningStats,
-            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Unknown forward mode {mode}."),
-        };
-        int rows = input.Shape[0];
-        if (useBatchStatistics && rows < 2)
-        {
-            throw Guard.SingleRowBatch("got", input.Shape, nameof(input));
-        }
-
-        var shape = new BatchNormShape(rows, NumFeatures);
-        var output = Tensor.Reuse(_output, rows, NumFeatures);
+        bool useBatchStatistics = UsesBatchStatistics(mode);
+        var shape = new BatchNormShape(input.Shape[0], NumFeatures);
+        var output = ReuseOutput();
         if (mode == ForwardMode.Training)
         {
             // Refused before anything moves: the output, the cache a pending backward pass reads, the running
@@ -218,20 +211,17 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
             BatchNormFunctions.FrozenForward(input.AsReadOnlySpan(), shape, _runningMean!.Value.AsReadOnlySpan(),
                 _runningVar!.Value.AsReadOnlySpan(), Gamma.Span, Beta.Span, Eps, _cache, output.AsSpan());
         }
-
-        _input = input;
-        _output = output;
-        _modeState.ForwardCompleted(mode);
         return output;
     }
 
     /// <summary>
     /// The inference-mode output into the caller's span, with the statistics in scratch rented for the call: the
-    /// running statistics, or (without them) the batch's own, as <see cref="Forward"/> in inference mode computes
+    /// running statistics, or (without them) the batch's own, as <see cref="Layer.Forward(Tensor, ForwardMode)"/> in inference mode computes
     /// them. Reads only parameters and buffers; safe from several threads.
     /// </summary>
-    void IInferenceLayer.Infer(ReadOnlySpan<double> input, int rows, int inputFeatures, Span<double> output)
+    protected override void InferCore(ReadOnlySpan<double> input, ReadOnlySpan<int> inputShape, Span<double> output)
     {
+        int rows = inputShape[0];
         int features = NumFeatures;
         var shape = new BatchNormShape(rows, features);
         if (TrackRunningStats)
@@ -254,22 +244,15 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
     /// gradients.
     /// </summary>
     /// <param name="outputGradient">dL/dy, the shape of the last output.</param>
-    /// <returns>dL/dx, the shape of the last input; valid until the next backward call.</returns>
-    /// <exception cref="InvalidOperationException">No forward pass to go back through.</exception>
-    /// <exception cref="ArgumentException">The gradient's shape differs from the last output's; nothing is changed.</exception>
-    public Tensor Backward(Tensor outputGradient)
+    /// <param name="computeInputGradient">Whether dL/dx is needed.</param>
+    /// <returns>dL/dx, the shape of the last input, or <see langword="null"/>.</returns>
+    protected override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient)
     {
-        _modeState.RequireBackwardAllowed(nameof(BatchNorm));
-        Guard.SameShape(outputGradient, _output!, nameof(BatchNorm), nameof(outputGradient));
-
-        int rows = _input!.Shape[0];
-        var inputGradient = Tensor.Reuse(_inputGradient, rows, NumFeatures);
-        BatchNormFunctions.Backward(outputGradient.AsReadOnlySpan(), _input.AsReadOnlySpan(), _cache.Shape, Gamma.Span,
-            _cache, inputGradient.AsSpan(), _weight is null ? default : _weight.Gradient.AsSpan(),
-            _bias is null ? default : _bias.Gradient.AsSpan());
-
-        _inputGradient = inputGradient;
-        _modeState.BackwardCompleted();
+        // Without dx (the first layer: nothing needs it) the function skips that pass, and only adds dγ and dβ.
+        var inputGradient = computeInputGradient ? ReuseInputGradient() : null;
+        BatchNormFunctions.Backward(outputGradient.AsReadOnlySpan(), Input.AsReadOnlySpan(), _cache.Shape, Gamma.Span,
+            _cache, inputGradient is null ? default : inputGradient.AsSpan(),
+            _weight is null ? default : _weight.Gradient.AsSpan(), _bias is null ? default : _bias.Gradient.AsSpan());
         return inputGradient;
     }
 
@@ -292,7 +275,7 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
             $"{feature} of the {Tensor.FormatShape(input.Shape)} batch has mean {_cache.PendingMean(feature)} and " +
             $"variance {_cache.PendingVariance(feature)}: the batch holds NaN or infinite values, or values whose " +
             $"squares overflow. Nothing was changed; check the inputs, or lower the learning rate if the weights " +
-            $"have diverged."), nameof(input));
+            $"have diverged."), nameof(input)) { Layer = this };
 
     /// <summary>Moves the running statistics towards the statistics of the batch just normalised.</summary>
     private void UpdateRunningStatistics()

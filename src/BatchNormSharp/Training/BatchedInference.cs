@@ -7,22 +7,15 @@ namespace BatchNormSharp;
 /// and the trainer's validation.
 /// </summary>
 /// <remarks>
-/// When every layer of the model is one of this library's (<see cref="IInferenceLayer"/>), the batches go through the
-/// state-free inference path: nothing of the model is written — no forward cache, no mode — so several instances may
-/// run on one model at once, and a pending backward pass of the model is left alone. A model holding a user's own
-/// layer goes through <see cref="ILayer.Forward"/> in inference mode instead, which writes the layers' caches. The
-/// instance itself keeps reusable storage and is used by one thread.
+/// The batches go through the layers' state-free inference path (<see cref="Layer.Infer"/>): nothing of the model is
+/// written (no forward cache, no mode), so several instances may run on one model at once, and a pending backward
+/// pass of the model is left alone. The instance itself keeps reusable storage and is used by one thread.
 /// </remarks>
-internal sealed class BatchedInference(ILayer model)
+internal sealed class BatchedInference(Layer model)
 {
-    private readonly bool _stateFree = model is IInferenceLayer &&
-                                       LayerTree.Leaves(model).All(leaf => leaf.Layer is IInferenceLayer);
-    private readonly BatchBuffer _batches = new();
     private readonly Dictionary<int, Tensor> _logitsByRows = [];
     private readonly SoftmaxCrossEntropy _loss = new();
-
-    /// <summary>Whether batches take the state-free path (every layer is one of this library's).</summary>
-    public bool IsStateFree => _stateFree;
+    private readonly int[] _batchShape = new int[2];
 
     /// <summary>Mean loss and accuracy over checked data.</summary>
     public EvaluationResult Evaluate(Tensor inputs, int[] labels, int batchSize)
@@ -63,19 +56,14 @@ internal sealed class BatchedInference(ILayer model)
     private Tensor Logits(Tensor inputs, int start, int count)
     {
         int width = inputs.Shape[1];
-        if (!_stateFree)
+        _batchShape[0] = count;
+        _batchShape[1] = width;
+        if (!_logitsByRows.TryGetValue(count, out var logits))
         {
-            var (batch, _) = _batches.Range(inputs, null, start, count);
-            return model.Forward(batch, ForwardMode.Inference);
-        }
-        int classes = ShapeInference.OutputFeatures(model, width)!.Value;
-        if (!_logitsByRows.TryGetValue(count, out var logits) || logits.Shape[1] != classes)
-        {
-            logits = Tensor.Zeros(count, classes);
+            logits = Tensor.Zeros(model.OutputShape(_batchShape, ForwardMode.Inference));
             _logitsByRows[count] = logits;
         }
-        ((IInferenceLayer)model).Infer(inputs.AsReadOnlySpan().Slice(start * width, count * width), count, width,
-            logits.AsSpan());
+        model.Infer(inputs.AsReadOnlySpan().Slice(start * width, count * width), _batchShape, logits.AsSpan());
         return logits;
     }
 }

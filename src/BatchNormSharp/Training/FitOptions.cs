@@ -14,6 +14,8 @@ public sealed record FitOptions
 {
     private readonly int _epochs = 10;
     private readonly int _batchSize = 32;
+    private readonly double _validationSplit;
+    private readonly FitVerbosity _verbosity = FitVerbosity.Progress;
 
     /// <summary>The number of passes over the training data; at least 1. Default 10.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
@@ -47,6 +49,37 @@ public sealed record FitOptions
 
     /// <summary>The class of each validation row; set together with <see cref="ValidationInputs"/>.</summary>
     public IReadOnlyList<int>? ValidationLabels { get; init; }
+
+    /// <summary>
+    /// What <c>Fit</c> prints to the console when no progress reporter is passed to it, as Keras's <c>verbose</c>:
+    /// <see cref="FitVerbosity.Progress"/> by default (a redrawn line on a terminal, a line per epoch when the output is
+    /// redirected), <see cref="FitVerbosity.Silent"/> for nothing. A reporter passed to <c>Fit</c> replaces it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="FitVerbosity"/>.</exception>
+    public FitVerbosity Verbosity
+    {
+        get => _verbosity;
+        init => _verbosity = Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Verbosity), value, $"Unknown verbosity {value}.");
+    }
+
+    /// <summary>
+    /// The fraction of the training rows to hold out for validation, in [0, 1): Keras's <c>validation_split</c>. As in
+    /// Keras, the <em>last</em> rows are held out, before any shuffling, so shuffle the data first if its order means
+    /// something (or split yourself with <see cref="DataSplit.ValidationStratified"/> and pass
+    /// <see cref="ValidationInputs"/>). 0 (the default) holds out nothing; cannot be combined with
+    /// <see cref="ValidationInputs"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1).</exception>
+    public double ValidationSplit
+    {
+        get => _validationSplit;
+        init => _validationSplit = value is >= 0.0 and < 1.0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ValidationSplit), value,
+                $"ValidationSplit must lie in [0, 1) (Keras's validation_split), but was {value.ToString(CultureInfo.InvariantCulture)}.");
+    }
 
     /// <summary>Early stopping, or <see langword="null"/> (the default) to run every epoch.</summary>
     public EarlyStopping? EarlyStopping { get; init; }

@@ -31,18 +31,21 @@ public sealed class Trainer
 
     /// <summary>Creates a trainer for <paramref name="model"/> that updates it with <paramref name="optimizer"/>.</summary>
     /// <param name="model">A classifier whose output is one logit per class.</param>
-    /// <param name="optimizer">The optimizer, built over the model's parameters.</param>
-    public Trainer(ILayer model, SgdMomentum optimizer)
+    /// <param name="optimizer">The optimizer, built over the model's parameters (all of them, and no others).</param>
+    /// <exception cref="ArgumentException">The optimizer does not update exactly the model's parameters: it was built
+    /// over another model, or leaves some of this model's parameters out. The message names each.</exception>
+    public Trainer(Layer model, SgdMomentum optimizer)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
+        OptimizerCoverage.Require(model, optimizer, nameof(optimizer));
         Model = model;
         Optimizer = optimizer;
         _validation = new BatchedInference(model);
     }
 
     /// <summary>The model being trained.</summary>
-    public ILayer Model { get; }
+    public Layer Model { get; }
 
     /// <summary>The optimizer that updates the model.</summary>
     public SgdMomentum Optimizer { get; }
@@ -53,7 +56,10 @@ public sealed class Trainer
     /// <param name="options">Epochs, batch size, seed, validation data and early stopping; defaults when
     /// <see langword="null"/>.</param>
     /// <param name="progress">Receives a report after every batch and at the end of every epoch.</param>
-    /// <param name="cancellationToken">Stops training before the next batch when signalled.</param>
+    /// <param name="cancellationToken">Checked before every batch: when signalled, training stops before the next batch
+    /// and the history says <see cref="StopReason.Cancelled"/>. An epoch whose batches have all run is complete (its
+    /// weights were trained): it is validated, listed and reported even when the cancel arrived during its last batch,
+    /// and training then stops before the next epoch, or returns <see cref="StopReason.Completed"/> after the last.</param>
     /// <returns>The metrics of every completed epoch and why training stopped.</returns>
     /// <exception cref="ArgumentException">The data do not fit the model, labels are out of range, the validation data
     /// are incomplete, or the options cannot work (batch size 1 with BatchNorm, early stopping on validation metrics
@@ -62,9 +68,27 @@ public sealed class Trainer
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new FitOptions();
+        (inputs, labels, options) = HoldOutValidation(inputs, labels, options);
         var run = TrainingRun.Check(Model, inputs, labels, options);
+        // Keras prints progress unless told not to; a reporter the caller passes replaces the console one.
+        var console = progress is null && options.Verbosity == FitVerbosity.Progress ? new ConsoleProgress() : null;
+        try
+        {
+            return FitChecked(run, options, progress ?? console, cancellationToken);
+        }
+        finally
+        {
+            console?.Finish();
+        }
+    }
+
+    private TrainingHistory FitChecked(TrainingRun run, FitOptions options, IProgress<TrainingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
         var stopping = options.EarlyStopping is { } settings ? new EarlyStoppingMonitor(settings, Model) : null;
-        var epochs = new List<EpochMetrics>(options.Epochs);
+        // Grown as epochs complete: sized by Epochs it would allocate for every epoch up front (int.MaxValue epochs
+        // threw OutOfMemoryException before the first batch).
+        var epochs = new List<EpochMetrics>();
         var random = new Random(options.Seed);
 
         var (reason, message) = (StopReason.Completed, $"Trained all {Format(options.Epochs)} epochs.");
@@ -96,6 +120,36 @@ public sealed class Trainer
         return new TrainingHistory(epochs, reason, message, stopping?.Best, restored);
     }
 
+    /// <summary>Splits off <see cref="FitOptions.ValidationSplit"/>'s last rows as the validation data, as Keras does.</summary>
+    private static (Tensor, IReadOnlyList<int>, FitOptions) HoldOutValidation(Tensor inputs, IReadOnlyList<int> labels,
+        FitOptions options)
+    {
+        if (options.ValidationSplit == 0.0)
+        {
+            return (inputs, labels, options);
+        }
+        if (options.ValidationInputs is not null || options.ValidationLabels is not null)
+        {
+            throw new ArgumentException(
+                "FitOptions.ValidationSplit and ValidationInputs/ValidationLabels were both set; give one of them.",
+                nameof(options));
+        }
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (inputs.Rank != 2 || labels.Count != inputs.Shape[0])
+        {
+            return (inputs, labels, options); // the usual checks report the mismatch
+        }
+        var split = DataSplit.ValidationLast(inputs.Shape[0], options.ValidationSplit);
+        return (RowSplit.SelectRows(inputs, split.Train), RowSplit.SelectRows(labels, split.Train),
+            options with
+            {
+                ValidationInputs = RowSplit.SelectRows(inputs, split.HeldOut),
+                ValidationLabels = RowSplit.SelectRows(labels, split.HeldOut),
+                ValidationSplit = 0.0,
+            });
+    }
+
     /// <summary>One epoch's outcome: its metrics, or why it stopped part-way.</summary>
     private readonly record struct EpochOutcome(EpochMetrics? Metrics, (StopReason, string)? Stop);
 
@@ -108,8 +162,9 @@ public sealed class Trainer
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                return new EpochOutcome(null, (StopReason.Cancelled,
-                    $"Cancelled before batch {Format(batch + 1)} of epoch {Format(epoch)}."));
+                return new EpochOutcome(null, (StopReason.Cancelled, batch == 0
+                    ? $"Cancelled before epoch {Format(epoch)} began; {Format(epoch - 1)} epochs completed."
+                    : $"Cancelled before batch {Format(batch + 1)} of epoch {Format(epoch)}."));
             }
             var (x, y) = _batches.Gather(run.Inputs, run.Labels, run.BatchRows(batch));
             double loss;
@@ -122,14 +177,14 @@ public sealed class Trainer
             {
                 return new EpochOutcome(null, (StopReason.NonFiniteLoss,
                     $"The forward pass of batch {Format(batch + 1)} of epoch {Format(epoch)} met non-finite values; " +
-                    $"stopped before updating the weights with it. {exception.Reason}"));
+                    $"stopped before updating the weights with it. In {Place(exception.Layer)}: {exception.Reason}"));
             }
             if (!double.IsFinite(loss))
             {
                 return new EpochOutcome(null, (StopReason.NonFiniteLoss,
                     $"The training loss was {loss.ToString(CultureInfo.InvariantCulture)} at batch {Format(batch + 1)} " +
-                    $"of epoch {Format(epoch)}; stopped before updating the weights with it. Lower the learning rate " +
-                    "or check the inputs for NaN and infinite values."));
+                    $"of epoch {Format(epoch)}; stopped before updating the weights with it. The first non-finite " +
+                    $"output came from {Place(FirstNonFiniteLayer())}. Lower the learning rate, or scale the inputs."));
             }
             lossSum += loss * y.Length;
             correct += batchCorrect;
@@ -138,10 +193,8 @@ public sealed class Trainer
                 (double)correct / seen, null));
         }
 
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return new EpochOutcome(null, (StopReason.Cancelled, $"Cancelled at the end of epoch {Format(epoch)}."));
-        }
+        // No cancellation check here: every batch of the epoch has trained the weights, so the epoch is complete and
+        // its metrics are reported; a cancel that arrived during its last batch stops training before the next epoch.
         var validation = run.ValidationInputs is null
             ? null
             : _validation.Evaluate(run.ValidationInputs, run.ValidationLabels!, run.BatchSize);
@@ -158,11 +211,28 @@ public sealed class Trainer
         correct = Accuracy.CountCorrect(logits, labels);
         if (double.IsFinite(loss))
         {
-            Model.Backward(_loss.Backward());
+            Model.Backward(_loss.Backward(), computeInputGradient: false); // the data needs no gradient
             Optimizer.Step();
         }
         return loss;
     }
+
+    /// <summary>A layer's place in the model for a message, e.g. <c>layer 3 (BatchNorm)</c>.</summary>
+    private string Place(Layer? layer)
+    {
+        if (layer is null)
+        {
+            return "the loss";
+        }
+        string path = Model.PathTo(layer);
+        return path.Length == 0 ? $"the model ({layer.GetType().Name})" : $"layer {path} ({layer.GetType().Name})";
+    }
+
+    /// <summary>The first layer without children whose last output holds NaN or infinity, or null (the loss).</summary>
+    private Layer? FirstNonFiniteLayer() =>
+        Model.NamedLayers().Select(entry => entry.Layer)
+            .FirstOrDefault(layer => layer.Children.Count == 0 && layer.LastOutput is { } output
+                && output.AsReadOnlySpan().IndexOfAnyExceptInRange(double.MinValue, double.MaxValue) >= 0);
 
     private static string EarlyStopMessage(EarlyStopping settings, EarlyStoppingMonitor stopping, int epoch)
     {

@@ -14,8 +14,9 @@ public sealed class TrainingHistory
         RestoredBestWeights = restoredBestWeights;
     }
 
-    /// <summary>The metrics of each completed epoch, in order. An epoch interrupted by cancellation or a non-finite
-    /// loss is not listed.</summary>
+    /// <summary>The metrics of each completed epoch, in order. An epoch is complete once all its batches have trained,
+    /// even when a cancel arrived during its last batch; an epoch cut short part-way by cancellation or by a
+    /// non-finite loss is not listed (its batches before the stop did train the weights).</summary>
     public IReadOnlyList<EpochMetrics> Epochs { get; }
 
     /// <summary>Why training stopped.</summary>

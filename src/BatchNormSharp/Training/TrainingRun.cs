@@ -55,9 +55,10 @@ internal sealed class TrainingRun
     }
 
     /// <summary>Checks every argument of a fit against the model and each other before anything runs.</summary>
-    public static TrainingRun Check(ILayer model, Tensor inputs, IReadOnlyList<int> labels, FitOptions options)
+    public static TrainingRun Check(Layer model, Tensor inputs, IReadOnlyList<int> labels, FitOptions options)
     {
         int? classes = DataChecks.Inputs(model, inputs, nameof(inputs));
+        DataChecks.RequireFinite(inputs, nameof(inputs));
         int rows = inputs.Shape[0];
         int[] checkedLabels = DataChecks.Labels(labels, rows, classes, nameof(labels));
         DataChecks.BatchSize(model, options.BatchSize, ForwardMode.Training, nameof(options.BatchSize));
@@ -84,7 +85,7 @@ internal sealed class TrainingRun
         return full + (keepRemainder ? 1 : 0);
     }
 
-    private static (Tensor? Inputs, int[]? Labels) CheckValidation(ILayer model, FitOptions options, int? classes)
+    private static (Tensor? Inputs, int[]? Labels) CheckValidation(Layer model, FitOptions options, int? classes)
     {
         if (options.ValidationInputs is null && options.ValidationLabels is null)
         {
@@ -98,6 +99,7 @@ internal sealed class TrainingRun
                 nameof(options));
         }
         DataChecks.Inputs(model, options.ValidationInputs, nameof(options.ValidationInputs));
+        DataChecks.RequireFinite(options.ValidationInputs, nameof(options.ValidationInputs));
         int[] labels = DataChecks.Labels(options.ValidationLabels, options.ValidationInputs.Shape[0], classes,
             nameof(options.ValidationLabels));
         InferenceExtensions.RequireNoSingleRowBatch(model, options.ValidationInputs.Shape[0], options.BatchSize);

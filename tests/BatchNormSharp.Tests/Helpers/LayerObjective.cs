@@ -10,12 +10,12 @@ namespace BatchNormSharp.Tests;
 /// </remarks>
 internal sealed class LayerObjective : IObjective
 {
-    private readonly ILayer _layer;
+    private readonly Layer _layer;
     private readonly ForwardMode _mode;
     private readonly int _upstreamSeed;
     private Tensor? _upstream;
 
-    public LayerObjective(ILayer layer, ForwardMode mode, int upstreamSeed)
+    public LayerObjective(Layer layer, ForwardMode mode, int upstreamSeed)
     {
         _layer = layer;
         _mode = mode;

@@ -15,7 +15,7 @@ public class WorkerPoolAllocationTests
     public void MlpTrainingStep_KernelsSplit_AllocatesNothingOnAnyThread(int mode)
     {
         var random = new Random(4);
-        ILayer[] layers =
+        Layer[] layers =
         [
             new Dense(784, 256, random), new BatchNorm(256), new ReLU(),
             new Dense(256, 128, random), new BatchNorm(128), new ReLU(),
@@ -88,7 +88,7 @@ public class WorkerPoolAllocationTests
     }
 
     /// <summary>Forward through the layers, cross-entropy, backward in reverse, SGD-momentum step, zeroed gradients.</summary>
-    private sealed class Step(ILayer[] layers)
+    private sealed class Step(Layer[] layers)
     {
         private readonly SoftmaxCrossEntropy _loss = new();
         private readonly SgdMomentum _optimizer =
