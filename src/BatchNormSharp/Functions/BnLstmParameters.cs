@@ -22,6 +22,25 @@ internal sealed class BnLstmParameters
         BiasGradient = new double[Bias.Length];
     }
 
+    /// <summary>Wraps memory the owner keeps (a layer's parameter tensors and their gradients); nothing is copied.</summary>
+    /// <param name="weightIh"><c>weight_ih</c>, <c>[4H, I]</c>.</param>
+    /// <param name="weightHh"><c>weight_hh</c>, <c>[4H, H]</c>.</param>
+    /// <param name="bias"><c>bias</c>, <c>[4H]</c>.</param>
+    /// <param name="weightIhGradient">The gradient of <c>weight_ih</c>.</param>
+    /// <param name="weightHhGradient">The gradient of <c>weight_hh</c>.</param>
+    /// <param name="biasGradient">The gradient of <c>bias</c>.</param>
+    public BnLstmParameters(
+        Memory<double> weightIh, Memory<double> weightHh, Memory<double> bias,
+        Memory<double> weightIhGradient, Memory<double> weightHhGradient, Memory<double> biasGradient)
+    {
+        WeightIh = weightIh;
+        WeightHh = weightHh;
+        Bias = bias;
+        WeightIhGradient = weightIhGradient;
+        WeightHhGradient = weightHhGradient;
+        BiasGradient = biasGradient;
+    }
+
     /// <summary><c>weight_ih</c>, <c>[4H, I]</c>.</summary>
     public Memory<double> WeightIh { get; }
 

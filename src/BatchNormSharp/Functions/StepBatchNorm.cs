@@ -11,18 +11,22 @@ namespace BatchNormSharp;
 /// <remarks>
 /// Interim arithmetic for the batch-normalised LSTM cells: a plain two-pass implementation kept in this one file, to
 /// be replaced by the library's stateless BatchNorm functions (one cache per time step) once they are merged; the cells
-/// only see <see cref="IStepBatchNorm"/>.
+/// only see <see cref="IStepBatchNorm"/>. γ, β and the running statistics are memory the owner keeps (its own arrays,
+/// or a layer's parameter and buffer tensors), read in place; a block of columns of wider rows can be normalised
+/// (<c>columnOffset</c>, <c>rowWidth</c>), so that four per-gate BatchNorms with their own tensors serve one
+/// <c>[batch, 4H]</c> pre-activation without copies.
 /// </remarks>
 internal sealed class StepBatchNorm : IStepBatchNorm
 {
-    private readonly double[][] _runningMean, _runningVar;
-    private readonly long[] _numBatchesTracked;
+    private readonly Memory<double>[] _runningMean, _runningVar, _numBatchesTracked;
     private double[][] _xhat = [];        // per time step [batch, F]
     private double[][] _invStd = [];      // per time step [F]
     private bool[] _usedBatchStatistics = [];
     private readonly double[] _mean, _sumSq, _sumDy, _sumDyXhat;
+    private readonly int _offset, _width;
 
-    /// <summary>Creates the normalisation of <paramref name="features"/> features with γ = <paramref name="gamma"/>, β = 0.</summary>
+    /// <summary>Creates the normalisation of <paramref name="features"/> features with γ = <paramref name="gamma"/>, β = 0,
+    /// in arrays of its own.</summary>
     /// <param name="features">The features F.</param>
     /// <param name="slots">1: statistics shared by every step; n: one slot per step, the last reused beyond n.</param>
     /// <param name="gamma">The initial γ (1 in PyTorch, 0.1 in Cooijmans et al.).</param>
@@ -30,26 +34,59 @@ internal sealed class StepBatchNorm : IStepBatchNorm
     /// <param name="eps">Added to the variance inside the root.</param>
     /// <param name="momentum">The weight of the new batch in the running statistics.</param>
     public StepBatchNorm(int features, int slots, double gamma = 1.0, bool hasBeta = true, double eps = 1e-5, double momentum = 0.1)
+        : this(features, Filled(features, gamma), new double[features], hasBeta ? new double[features] : Memory<double>.Empty,
+            hasBeta ? new double[features] : Memory<double>.Empty, NewSlots(slots, features, 0.0), NewSlots(slots, features, 1.0),
+            NewSlots(slots, 1, 0.0), eps, momentum)
+    {
+    }
+
+    /// <summary>Wraps γ, β and running statistics that the owner keeps (a layer's tensors); nothing is copied.</summary>
+    /// <param name="features">The features F.</param>
+    /// <param name="gamma">γ, F values.</param>
+    /// <param name="gammaGradient">Where dγ is added, F values.</param>
+    /// <param name="beta">β, F values, or empty for a shift fixed at 0.</param>
+    /// <param name="betaGradient">Where dβ is added, F values, or empty without β.</param>
+    /// <param name="runningMean">The running mean of each slot, F values each.</param>
+    /// <param name="runningVar">The running variance of each slot, F values each.</param>
+    /// <param name="numBatchesTracked">The count of each slot, one value each.</param>
+    /// <param name="eps">Added to the variance inside the root.</param>
+    /// <param name="momentum">The weight of the new batch in the running statistics.</param>
+    /// <param name="columnOffset">The first column this normalisation reads and writes in each row.</param>
+    /// <param name="rowWidth">The width of the rows it is handed (F when 0).</param>
+    public StepBatchNorm(
+        int features, Memory<double> gamma, Memory<double> gammaGradient, Memory<double> beta, Memory<double> betaGradient,
+        Memory<double>[] runningMean, Memory<double>[] runningVar, Memory<double>[] numBatchesTracked,
+        double eps, double momentum, int columnOffset = 0, int rowWidth = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(slots);
+        ArgumentNullException.ThrowIfNull(runningMean);
+        ArgumentNullException.ThrowIfNull(runningVar);
+        ArgumentNullException.ThrowIfNull(numBatchesTracked);
+        ArgumentOutOfRangeException.ThrowIfZero(runningMean.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(columnOffset);
+        if (gamma.Length != features || gammaGradient.Length != features || beta.Length != betaGradient.Length
+            || (beta.Length != 0 && beta.Length != features) || runningVar.Length != runningMean.Length
+            || numBatchesTracked.Length != runningMean.Length
+            || runningMean.Any(m => m.Length != features) || runningVar.Any(v => v.Length != features)
+            || numBatchesTracked.Any(n => n.Length != 1))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"StepBatchNorm expected γ, dγ (and β, dβ) of {features} values and, per slot, a running mean and variance of {features} values and one count."),
+                nameof(gamma));
+        }
+        _width = rowWidth == 0 ? features : rowWidth;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(columnOffset + features, _width, nameof(rowWidth));
+        _offset = columnOffset;
         Features = features;
         Eps = eps;
         Momentum = momentum;
-        Gamma = new double[features];
-        Array.Fill(Gamma, gamma);
-        GammaGradient = new double[features];
-        Beta = hasBeta ? new double[features] : null;
-        BetaGradient = hasBeta ? new double[features] : null;
-        _runningMean = new double[slots][];
-        _runningVar = new double[slots][];
-        _numBatchesTracked = new long[slots];
-        for (int s = 0; s < slots; s++)
-        {
-            _runningMean[s] = new double[features];
-            _runningVar[s] = new double[features];
-            Array.Fill(_runningVar[s], 1.0);
-        }
+        Gamma = gamma;
+        GammaGradient = gammaGradient;
+        Beta = beta;
+        BetaGradient = betaGradient;
+        _runningMean = runningMean;
+        _runningVar = runningVar;
+        _numBatchesTracked = numBatchesTracked;
         _mean = new double[features];
         _sumSq = new double[features];
         _sumDy = new double[features];
@@ -69,38 +106,45 @@ internal sealed class StepBatchNorm : IStepBatchNorm
     public double Momentum { get; }
 
     /// <summary>γ, shared by every step.</summary>
-    public double[] Gamma { get; }
+    public Memory<double> Gamma { get; }
 
     /// <summary>The gradient of γ (added to by <see cref="Backward"/>).</summary>
-    public double[] GammaGradient { get; }
+    public Memory<double> GammaGradient { get; }
 
-    /// <summary>β, or null when the shift is fixed at 0.</summary>
-    public double[]? Beta { get; }
+    /// <summary>β, or empty when the shift is fixed at 0.</summary>
+    public Memory<double> Beta { get; }
 
-    /// <summary>The gradient of β, or null without β.</summary>
-    public double[]? BetaGradient { get; }
+    /// <summary>The gradient of β, or empty without β.</summary>
+    public Memory<double> BetaGradient { get; }
 
     /// <summary>The running mean of a slot.</summary>
     /// <param name="slot">The slot (0 when shared).</param>
-    public double[] RunningMean(int slot) => _runningMean[slot];
+    public Memory<double> RunningMean(int slot) => _runningMean[slot];
 
     /// <summary>The running (unbiased) variance of a slot.</summary>
     /// <param name="slot">The slot (0 when shared).</param>
-    public double[] RunningVar(int slot) => _runningVar[slot];
+    public Memory<double> RunningVar(int slot) => _runningVar[slot];
 
     /// <summary>How many training batches moved a slot's statistics.</summary>
     /// <param name="slot">The slot (0 when shared).</param>
-    public long NumBatchesTracked(int slot) => _numBatchesTracked[slot];
+    public long NumBatchesTracked(int slot) => (long)_numBatchesTracked[slot].Span[0];
 
     /// <summary>Sets how many training batches moved a slot's statistics (loading a state).</summary>
     /// <param name="slot">The slot.</param>
     /// <param name="value">The count.</param>
-    public void SetNumBatchesTracked(int slot, long value) => _numBatchesTracked[slot] = value;
+    public void SetNumBatchesTracked(int slot, long value) => _numBatchesTracked[slot].Span[0] = value;
+
+    /// <summary>
+    /// A copy that shares γ, β and the running statistics but has scratch and per-step caches of its own: an
+    /// inference-mode forward pass on it writes nothing the original reads (a thread-safe inference path).
+    /// </summary>
+    public StepBatchNorm WithOwnScratch() => new(Features, Gamma, GammaGradient, Beta, BetaGradient, _runningMean,
+        _runningVar, _numBatchesTracked, Eps, Momentum, _offset, _width);
 
     /// <inheritdoc/>
     public void Forward(int step, int batch, ReadOnlySpan<double> input, Span<double> output, bool training)
     {
-        int F = Features;
+        int F = Features, W = _width, o = _offset;
         if (training && batch < 2)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
@@ -111,6 +155,7 @@ internal sealed class StepBatchNorm : IStepBatchNorm
         int slot = Math.Min(step, Slots - 1);
         Span<double> xhat = _xhat[step].AsSpan(0, batch * F);
         Span<double> invStd = _invStd[step];
+        ReadOnlySpan<double> gamma = Gamma.Span, beta = Beta.Span;
         if (training)
         {
             // Two passes: the mean first, then the squared deviations from it.
@@ -120,7 +165,7 @@ internal sealed class StepBatchNorm : IStepBatchNorm
             {
                 for (int j = 0; j < F; j++)
                 {
-                    _mean[j] += input[r * F + j];
+                    _mean[j] += input[r * W + o + j];
                 }
             }
             for (int j = 0; j < F; j++)
@@ -131,34 +176,35 @@ internal sealed class StepBatchNorm : IStepBatchNorm
             {
                 for (int j = 0; j < F; j++)
                 {
-                    double d = input[r * F + j] - _mean[j];
+                    double d = input[r * W + o + j] - _mean[j];
                     _sumSq[j] += d * d;
                 }
             }
-            double[] runningMean = _runningMean[slot], runningVar = _runningVar[slot];
+            Span<double> runningMean = _runningMean[slot].Span, runningVar = _runningVar[slot].Span;
             for (int j = 0; j < F; j++)
             {
                 invStd[j] = 1.0 / Math.Sqrt(_sumSq[j] / batch + Eps);
                 runningMean[j] = (1.0 - Momentum) * runningMean[j] + Momentum * _mean[j];
                 runningVar[j] = (1.0 - Momentum) * runningVar[j] + Momentum * (_sumSq[j] / (batch - 1));
             }
-            _numBatchesTracked[slot]++;
+            _numBatchesTracked[slot].Span[0] += 1;
         }
         else
         {
-            _runningMean[slot].CopyTo(_mean, 0);
+            _runningMean[slot].Span.CopyTo(_mean);
+            ReadOnlySpan<double> runningVar = _runningVar[slot].Span;
             for (int j = 0; j < F; j++)
             {
-                invStd[j] = 1.0 / Math.Sqrt(_runningVar[slot][j] + Eps);
+                invStd[j] = 1.0 / Math.Sqrt(runningVar[j] + Eps);
             }
         }
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < F; j++)
             {
-                double h = (input[r * F + j] - _mean[j]) * invStd[j];
+                double h = (input[r * W + o + j] - _mean[j]) * invStd[j];
                 xhat[r * F + j] = h;
-                output[r * F + j] = h * Gamma[j] + (Beta is null ? 0.0 : Beta[j]);
+                output[r * W + o + j] = h * gamma[j] + (beta.IsEmpty ? 0.0 : beta[j]);
             }
         }
         _usedBatchStatistics[step] = training;
@@ -172,26 +218,28 @@ internal sealed class StepBatchNorm : IStepBatchNorm
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
                 $"StepBatchNorm.Backward: no forward pass of {batch} rows at step {step}; run Forward for that step first."));
         }
-        int F = Features;
+        int F = Features, W = _width, o = _offset;
         ReadOnlySpan<double> xhat = _xhat[step].AsSpan(0, batch * F);
         ReadOnlySpan<double> invStd = _invStd[step];
+        ReadOnlySpan<double> gamma = Gamma.Span;
         Array.Clear(_sumDy);
         Array.Clear(_sumDyXhat);
         for (int r = 0; r < batch; r++)
         {
             for (int j = 0; j < F; j++)
             {
-                double dy = outputGradient[r * F + j];
+                double dy = outputGradient[r * W + o + j];
                 _sumDy[j] += dy;
                 _sumDyXhat[j] += dy * xhat[r * F + j];
             }
         }
+        Span<double> gammaGradient = GammaGradient.Span, betaGradient = BetaGradient.Span;
         for (int j = 0; j < F; j++)
         {
-            GammaGradient[j] += _sumDyXhat[j];
-            if (BetaGradient is not null)
+            gammaGradient[j] += _sumDyXhat[j];
+            if (!betaGradient.IsEmpty)
             {
-                BetaGradient[j] += _sumDy[j];
+                betaGradient[j] += _sumDy[j];
             }
         }
         bool batchStatistics = _usedBatchStatistics[step];
@@ -199,9 +247,9 @@ internal sealed class StepBatchNorm : IStepBatchNorm
         {
             for (int j = 0; j < F; j++)
             {
-                double scale = Gamma[j] * invStd[j];
-                double dy = outputGradient[r * F + j];
-                inputGradient[r * F + j] = batchStatistics
+                double scale = gamma[j] * invStd[j];
+                double dy = outputGradient[r * W + o + j];
+                inputGradient[r * W + o + j] = batchStatistics
                     ? scale * (dy - _sumDy[j] / batch - xhat[r * F + j] * (_sumDyXhat[j] / batch))
                     : scale * dy;
             }
@@ -211,11 +259,26 @@ internal sealed class StepBatchNorm : IStepBatchNorm
     /// <summary>Clears the gradients of γ and β.</summary>
     public void ZeroGradients()
     {
-        Array.Clear(GammaGradient);
-        if (BetaGradient is not null)
+        GammaGradient.Span.Clear();
+        BetaGradient.Span.Clear();
+    }
+
+    private static double[] Filled(int length, double value)
+    {
+        var values = new double[length];
+        Array.Fill(values, value);
+        return values;
+    }
+
+    private static Memory<double>[] NewSlots(int slots, int length, double value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(slots);
+        var result = new Memory<double>[slots];
+        for (int s = 0; s < slots; s++)
         {
-            Array.Clear(BetaGradient);
+            result[s] = Filled(length, value);
         }
+        return result;
     }
 
     private void Prepare(int step, int batch)

@@ -45,8 +45,8 @@ internal sealed class BnLstmHarness
             for (int k = 0; k < 4; k++)
             {
                 string p = string.Create(CultureInfo.InvariantCulture, $"bn_gates.{k}.");
-                yield return (p + "weight", n.Gamma.AsMemory(k * Hidden, Hidden), n.GammaGradient.AsMemory(k * Hidden, Hidden));
-                yield return (p + "bias", n.Beta!.AsMemory(k * Hidden, Hidden), n.BetaGradient!.AsMemory(k * Hidden, Hidden));
+                yield return (p + "weight", n.Gamma.Slice(k * Hidden, Hidden), n.GammaGradient.Slice(k * Hidden, Hidden));
+                yield return (p + "bias", n.Beta.Slice(k * Hidden, Hidden), n.BetaGradient.Slice(k * Hidden, Hidden));
             }
         }
         else
@@ -54,7 +54,7 @@ internal sealed class BnLstmHarness
             yield return ("bn_ih.weight", Norms[0].Gamma, Norms[0].GammaGradient);
             yield return ("bn_hh.weight", Norms[1].Gamma, Norms[1].GammaGradient);
             yield return ("bn_c.weight", Norms[2].Gamma, Norms[2].GammaGradient);
-            yield return ("bn_c.bias", Norms[2].Beta!, Norms[2].BetaGradient!);
+            yield return ("bn_c.bias", Norms[2].Beta, Norms[2].BetaGradient);
         }
     }
 
@@ -67,8 +67,8 @@ internal sealed class BnLstmHarness
             for (int k = 0; k < 4; k++)
             {
                 string p = string.Create(CultureInfo.InvariantCulture, $"bn_gates.{k}.");
-                yield return (p + "running_mean", n.RunningMean(0).AsSpan(k * Hidden, Hidden).ToArray());
-                yield return (p + "running_var", n.RunningVar(0).AsSpan(k * Hidden, Hidden).ToArray());
+                yield return (p + "running_mean", n.RunningMean(0).Span.Slice(k * Hidden, Hidden).ToArray());
+                yield return (p + "running_var", n.RunningVar(0).Span.Slice(k * Hidden, Hidden).ToArray());
                 yield return (p + "num_batches_tracked", [n.NumBatchesTracked(0)]);
             }
             yield break;
@@ -79,8 +79,8 @@ internal sealed class BnLstmHarness
             for (int t = 0; t < Norms[s].Slots; t++)
             {
                 string p = string.Create(CultureInfo.InvariantCulture, $"{sites[s]}.{t}.");
-                yield return (p + "running_mean", (double[])Norms[s].RunningMean(t).Clone());
-                yield return (p + "running_var", (double[])Norms[s].RunningVar(t).Clone());
+                yield return (p + "running_mean", Norms[s].RunningMean(t).ToArray());
+                yield return (p + "running_var", Norms[s].RunningVar(t).ToArray());
                 yield return (p + "num_batches_tracked", [Norms[s].NumBatchesTracked(t)]);
             }
         }

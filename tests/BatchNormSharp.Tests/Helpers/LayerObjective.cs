@@ -52,7 +52,9 @@ internal sealed class LayerObjective : IObjective
 
     private Tensor UpstreamFor(Tensor output)
     {
-        _upstream ??= TestData.Normal(output.Shape[0], output.Shape[1], _upstreamSeed);
+        _upstream ??= output.Rank == 2
+            ? TestData.Normal(output.Shape[0], output.Shape[1], _upstreamSeed)
+            : TestData.NormalShaped(output.Shape.ToArray(), _upstreamSeed);
         return _upstream;
     }
 }
