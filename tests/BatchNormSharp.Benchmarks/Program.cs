@@ -2,10 +2,15 @@ using BatchNormSharp.Benchmarks.Comparison;
 using BenchmarkDotNet.Running;
 
 // `--compare` prints the library's figures for tools/bench/compare-with-pytorch.sh (a quick median-of-samples run);
+// `--threshold` measures the worker pool's split threshold (Comparison/ThresholdProbe.cs);
 // anything else goes to BenchmarkDotNet, e.g. `dotnet run -c Release -- --filter '*BatchNorm*'`.
 if (args is ["--compare"])
 {
     ComparisonRunner.Run(Console.Out);
+}
+else if (args is ["--threshold"])
+{
+    ThresholdProbe.Run(Console.Out);
 }
 else
 {

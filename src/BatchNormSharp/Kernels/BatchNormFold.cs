@@ -13,7 +13,7 @@ internal static class BatchNormFold
     /// </summary>
     public static void Scale(ReadOnlySpan<double> gamma, ReadOnlySpan<double> runningVar, double eps, Span<double> scale)
     {
-        BatchStatistics.InverseStd(runningVar, eps, scale);
+        BatchNormFunctions.InverseStd(runningVar, eps, scale);
         for (int j = 0; j < scale.Length; j++)
         {
             scale[j] *= gamma[j];

@@ -54,6 +54,23 @@ internal static class Elementwise
         }
     }
 
+    /// <summary><c>destination[i] = source[i] · factor[i]</c>.</summary>
+    public static void Multiply(ReadOnlySpan<double> source, ReadOnlySpan<double> factor, Span<double> destination)
+    {
+        ref double s = ref MemoryMarshal.GetReference(source);
+        ref double f = ref MemoryMarshal.GetReference(factor);
+        ref double d = ref MemoryMarshal.GetReference(destination);
+        int n = source.Length, i = 0;
+        for (; i <= n - Lanes; i += Lanes)
+        {
+            (Vector512.LoadUnsafe(ref s, (nuint)i) * Vector512.LoadUnsafe(ref f, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i) * Unsafe.Add(ref f, i);
+        }
+    }
+
     /// <summary><c>values[i] *= factor</c>.</summary>
     public static void ScaleInPlace(Span<double> values, double factor)
     {

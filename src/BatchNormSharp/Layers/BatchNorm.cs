@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using BatchNormSharp.Kernels;
 
 namespace BatchNormSharp;
 
@@ -48,17 +46,8 @@ public sealed class BatchNorm : Layer
     private readonly double[] _ones;
     private readonly double[] _zeros;
 
-    // Per-feature scratch, reused by every call: statistics of the last forward pass and backward reductions.
-    private readonly double[] _mean;
-    private readonly double[] _invStd;
-    private readonly double[] _sumSquaredDeviations;
-    private readonly double[] _sumDy;
-    private readonly double[] _sumDyXhat;
-    private readonly double[] _scale;
-    private readonly double[] _batchMean;
-    private readonly double[] _batchInvStd;
-
-    private bool _forwardUsedBatchStatistics;
+    // What the last accepted forward pass leaves for the backward pass; a refused batch leaves it as it was.
+    private readonly BatchNormCache _cache;
 
     /// <summary>Creates a BatchNorm layer with PyTorch's defaults: γ = 1, β = 0, running mean 0, running variance 1.</summary>
     /// <param name="numFeatures">The number of features D of a <c>[batch, D]</c> input (at least 1).</param>
@@ -93,14 +82,7 @@ public sealed class BatchNorm : Layer
         _ones = new double[numFeatures];
         _ones.AsSpan().Fill(1.0);
         _zeros = new double[numFeatures];
-        _mean = new double[numFeatures];
-        _invStd = new double[numFeatures];
-        _sumSquaredDeviations = new double[numFeatures];
-        _sumDy = new double[numFeatures];
-        _sumDyXhat = new double[numFeatures];
-        _scale = new double[numFeatures];
-        _batchMean = new double[numFeatures];
-        _batchInvStd = new double[numFeatures];
+        _cache = new BatchNormCache(numFeatures);
 
         if (affine)
         {
@@ -202,34 +184,33 @@ public sealed class BatchNorm : Layer
     protected override Tensor ForwardCore(Tensor input, ForwardMode mode)
     {
         bool useBatchStatistics = UsesBatchStatistics(mode);
-        int rows = input.Shape[0];
-
-        if (useBatchStatistics)
+        var shape = new BatchNormShape(input.Shape[0], NumFeatures);
+        var output = ReuseOutput();
+        if (mode == ForwardMode.Training)
         {
-            // Two-pass mean and biased variance of the batch, into scratch first: a batch refused here must leave the
-            // statistics that a pending backward pass reads (_mean, _invStd) as they were.
-            BatchNormKernels.Statistics(input.AsMemory(), rows, NumFeatures, Eps, _batchMean, _sumSquaredDeviations,
-                _batchInvStd);
-            if (mode == ForwardMode.Training)
+            // Refused before anything moves: the output, the cache a pending backward pass reads, the running
+            // statistics.
+            int feature = BatchNormFunctions.TrainingForward(input.AsReadOnlySpan(), shape, Gamma.Span, Beta.Span, Eps,
+                _cache, output.AsSpan());
+            if (feature >= 0)
             {
-                RequireFiniteStatistics(input);
+                throw NonFiniteStatistics(input, feature);
             }
-            _batchMean.CopyTo(_mean, 0);
-            _batchInvStd.CopyTo(_invStd, 0);
+            if (TrackRunningStats)
+            {
+                UpdateRunningStatistics();
+            }
+        }
+        else if (useBatchStatistics)
+        {
+            BatchNormFunctions.BatchStatisticsForward(input.AsReadOnlySpan(), shape, Gamma.Span, Beta.Span, Eps, _cache,
+                output.AsSpan());
         }
         else
         {
-            UseRunningStatistics();
+            BatchNormFunctions.FrozenForward(input.AsReadOnlySpan(), shape, _runningMean!.Value.AsReadOnlySpan(),
+                _runningVar!.Value.AsReadOnlySpan(), Gamma.Span, Beta.Span, Eps, _cache, output.AsSpan());
         }
-        var output = ReuseOutput();
-        BatchNormKernels.Normalize(input.AsMemory(), rows, NumFeatures, _mean, _invStd, Gamma, Beta,
-            output.AsMemory());
-        if (mode == ForwardMode.Training && TrackRunningStats)
-        {
-            UpdateRunningStatistics(rows);
-        }
-
-        _forwardUsedBatchStatistics = useBatchStatistics;
         return output;
     }
 
@@ -242,44 +223,19 @@ public sealed class BatchNorm : Layer
     {
         int rows = inputShape[0];
         int features = NumFeatures;
-        var pool = ArrayPool<double>.Shared;
-        double[] invStd = pool.Rent(features);
-        double[]? batchMean = null, sumSquaredDeviations = null;
-        try
+        var shape = new BatchNormShape(rows, features);
+        if (TrackRunningStats)
         {
-            ReadOnlySpan<double> mean;
-            if (TrackRunningStats)
-            {
-                mean = _runningMean!.Value.AsReadOnlySpan();
-                BatchStatistics.InverseStd(_runningVar!.Value.AsReadOnlySpan(), Eps, invStd.AsSpan(0, features));
-            }
-            else
-            {
-                if (rows < 2)
-                {
-                    throw Guard.SingleRowBatch("got", [rows, features], nameof(input));
-                }
-                batchMean = pool.Rent(features);
-                sumSquaredDeviations = pool.Rent(features);
-                BatchStatistics.Compute(input[..(rows * features)], rows, features, batchMean.AsSpan(0, features),
-                    sumSquaredDeviations.AsSpan(0, features));
-                BatchStatistics.InverseStd(sumSquaredDeviations.AsSpan(0, features), rows, Eps,
-                    invStd.AsSpan(0, features));
-                mean = batchMean.AsSpan(0, features);
-            }
-            // One thread: the caller's spans cannot be handed to the kernels' helper threads, and concurrent callers
-            // are the parallelism here.
-            BatchNormTiles.Normalize(input[..(rows * features)], rows, features, 0, features, mean,
-                invStd.AsSpan(0, features), Gamma.Span, Beta.Span, output[..(rows * features)]);
+            BatchNormFunctions.InferenceForward(input, shape, _runningMean!.Value.AsReadOnlySpan(),
+                _runningVar!.Value.AsReadOnlySpan(), Gamma.Span, Beta.Span, Eps, output);
         }
-        finally
+        else
         {
-            pool.Return(invStd);
-            if (batchMean is not null)
+            if (rows < 2)
             {
-                pool.Return(batchMean);
-                pool.Return(sumSquaredDeviations!);
+                throw Guard.SingleRowBatch("got", [rows, features], nameof(input));
             }
+            BatchNormFunctions.BatchStatisticsInference(input, shape, Gamma.Span, Beta.Span, Eps, output);
         }
     }
 
@@ -292,45 +248,11 @@ public sealed class BatchNorm : Layer
     /// <returns>dL/dx, the shape of the last input, or <see langword="null"/>.</returns>
     protected override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient)
     {
-        var input = Input;
-        int rows = input.Shape[0];
-        Memory<double> dy = outputGradient.AsMemory();
-        BatchNormKernels.GradientSums(dy, input.AsMemory(), rows, NumFeatures, _mean, _invStd, _sumDy, _sumDyXhat);
-        if (_weight is not null && _bias is not null)
-        {
-            Elementwise.AddInPlace(_sumDyXhat, _weight.Gradient.AsSpan());
-            Elementwise.AddInPlace(_sumDy, _bias.Gradient.AsSpan());
-        }
-
-        ReadOnlySpan<double> gamma = Gamma.Span;
-        for (int j = 0; j < NumFeatures; j++)
-        {
-            _scale[j] = gamma[j] * _invStd[j];
-        }
-
-        if (!computeInputGradient)
-        {
-            return null;
-        }
-        var inputGradient = ReuseInputGradient();
-        if (_forwardUsedBatchStatistics)
-        {
-            // The mean and variance depend on every row, hence the two correction terms; they are means over the
-            // batch (divide by the row count N), which the reductions above summed.
-            for (int j = 0; j < NumFeatures; j++)
-            {
-                _sumDy[j] /= rows;
-                _sumDyXhat[j] /= rows;
-            }
-            BatchNormKernels.TrainingInputGradient(dy, input.AsMemory(), rows, NumFeatures, _mean, _invStd, _scale,
-                _sumDy, _sumDyXhat, inputGradient.AsMemory());
-        }
-        else
-        {
-            // Running statistics are constants: the layer is an affine map per feature.
-            Elementwise.ScaleColumns(dy.Span, rows, NumFeatures, _scale, inputGradient.AsSpan());
-        }
-
+        // Without dx (the first layer: nothing needs it) the function skips that pass, and only adds dγ and dβ.
+        var inputGradient = computeInputGradient ? ReuseInputGradient() : null;
+        BatchNormFunctions.Backward(outputGradient.AsReadOnlySpan(), Input.AsReadOnlySpan(), _cache.Shape, Gamma.Span,
+            _cache, inputGradient is null ? default : inputGradient.AsSpan(),
+            _weight is null ? default : _weight.Gradient.AsSpan(), _bias is null ? default : _bias.Gradient.AsSpan());
         return inputGradient;
     }
 
@@ -353,45 +275,24 @@ public sealed class BatchNorm : Layer
     private ReadOnlyMemory<double> Beta => _bias is null ? _zeros : _bias.Value.AsMemory();
 
     /// <summary>
-    /// Refuses a training batch whose mean or variance is NaN or infinite for some feature, before the running
-    /// statistics move: one NaN would otherwise poison them for good.
+    /// The refusal of a training batch whose mean or variance is NaN or infinite for some feature: one NaN would
+    /// otherwise poison the running statistics for good.
     /// </summary>
-    private void RequireFiniteStatistics(Tensor input)
-    {
-        int feature = BatchStatistics.FirstNonFiniteFeature(_batchMean, _sumSquaredDeviations);
-        if (feature < 0)
-        {
-            return;
-        }
-        double variance = _sumSquaredDeviations[feature] / input.Shape[0];
-        throw new NonFiniteBatchException(string.Create(CultureInfo.InvariantCulture,
+    private NonFiniteBatchException NonFiniteStatistics(Tensor input, int feature) =>
+        new(string.Create(CultureInfo.InvariantCulture,
             $"BatchNorm expected a training batch with a finite mean and variance in every feature, but feature " +
-            $"{feature} of the {Tensor.FormatShape(input.Shape)} batch has mean {_batchMean[feature]} and variance " +
-            $"{variance}: the batch holds NaN or infinite values, or values whose squares overflow. Nothing was " +
-            $"changed; check the inputs, or lower the learning rate if the weights have diverged."), nameof(input)) { Layer = this };
-    }
-
-    private void UseRunningStatistics()
-    {
-        _runningMean!.Value.AsReadOnlySpan().CopyTo(_mean);
-        BatchStatistics.InverseStd(_runningVar!.Value.AsReadOnlySpan(), Eps, _invStd);
-    }
+            $"{feature} of the {Tensor.FormatShape(input.Shape)} batch has mean {_cache.PendingMean(feature)} and " +
+            $"variance {_cache.PendingVariance(feature)}: the batch holds NaN or infinite values, or values whose " +
+            $"squares overflow. Nothing was changed; check the inputs, or lower the learning rate if the weights " +
+            $"have diverged."), nameof(input)) { Layer = this };
 
     /// <summary>Moves the running statistics towards the statistics of the batch just normalised.</summary>
-    private void UpdateRunningStatistics(int rows)
+    private void UpdateRunningStatistics()
     {
         Span<double> count = _numBatchesTracked!.Value.AsSpan();
         count[0] += 1;
         double factor = Momentum ?? 1.0 / count[0];
-        double varianceDivisor = UnbiasedRunningVariance ? rows - 1 : rows;
-
-        Span<double> runningMean = _runningMean!.Value.AsSpan();
-        Span<double> runningVar = _runningVar!.Value.AsSpan();
-        for (int j = 0; j < NumFeatures; j++)
-        {
-            double batchVariance = _sumSquaredDeviations[j] / varianceDivisor;
-            runningMean[j] = (factor * _mean[j]) + ((1.0 - factor) * runningMean[j]);
-            runningVar[j] = (factor * batchVariance) + ((1.0 - factor) * runningVar[j]);
-        }
+        BatchNormFunctions.UpdateRunningStatistics(_cache, factor, UnbiasedRunningVariance,
+            _runningMean!.Value.AsSpan(), _runningVar!.Value.AsSpan());
     }
 }
