@@ -32,7 +32,6 @@ internal static class OnnxLayerWriter
         Sequential sequential => WriteSequential(graph, sequential, path, input, width),
         Dense dense => WriteDense(graph, dense, path, input, width),
         BatchNorm batchNorm => WriteBatchNorm(graph, batchNorm, path, input, width),
-        Normalization normalization => WriteNormalization(graph, normalization, path, input, width),
         ReLU => (graph.Node(NodeName(path, "Relu"), "Relu", [input]), width),
         _ => throw Unsupported(layer, path, "it has no ONNX export yet"),
     };
@@ -103,26 +102,6 @@ internal static class OnnxLayerWriter
         return (output, n);
     }
 
-    /// <summary>
-    /// <c>Div(Sub(x, mean), std)</c> with <c>std = max(√variance, ε)</c> computed here in double, the library's own
-    /// <c>(x - mean) / max(√variance, ε)</c>: a subtraction and a division, so float64 ONNX Runtime gives the same bits.
-    /// </summary>
-    private static (string, int) WriteNormalization(OnnxGraphBuilder graph, Normalization normalization, string path,
-        string input, int width)
-    {
-        int n = normalization.NumFeatures;
-        RequireWidth(normalization, path, n, width);
-        var std = normalization.Variance.ToArray();
-        for (int j = 0; j < n; j++)
-        {
-            std[j] = Math.Max(Math.Sqrt(std[j]), normalization.Epsilon);
-        }
-        string mean = graph.Initializer(StateName(path, "mean"), normalization.Mean.AsReadOnlySpan(), n);
-        string scale = graph.Initializer(StateName(path, "std"), std, n);
-        string centred = graph.Node(NodeName(path, "Sub"), "Sub", [input, mean]);
-        return (graph.Node(NodeName(path, "Div"), "Div", [centred, scale]), n);
-    }
-
     private static void RequireWidth(Layer layer, string path, int expected, int width)
     {
         if (width != expected)
@@ -135,7 +114,7 @@ internal static class OnnxLayerWriter
     }
 
     private static NotSupportedException Unsupported(Layer layer, string path, string reason) => new(
-        $"ONNX export supports Dense, BatchNorm (with running statistics), Normalization, ReLU and Sequential, but layer " +
+        $"ONNX export supports Dense, BatchNorm (with running statistics), ReLU and Sequential, but layer " +
         $"{Describe(path)} is {layer} ({layer.GetType().Name}): {reason}. Nothing was written.");
 
     private static string Describe(string path) => path.Length == 0 ? "(the model itself)" : path;
