@@ -49,12 +49,17 @@ for (int c = 0; c < data.Classes.Count; c++)
 
 // 6. Save the whole model (architecture, weights, scaling statistics) and load it back without code.
 ModelFile.Save(model, "penguins.safetensors");
-Layer loaded = ModelFile.Load("penguins.safetensors");
+var loaded = ModelFile.Load<Sequential>("penguins.safetensors");    // or ModelFile.Load(path), a Layer
 Prediction predicted = loaded.Predict(xTest);
 Console.WriteLine($"Loaded model: first test penguin is {data.Classes[predicted.Classes[0]]} " +
     $"(p = {predicted.Probabilities[0, predicted.Classes[0]]:F3}), truly {data.Classes[split.Test.ClassIndices[0]]}");
 
-// 7. Export to ONNX (probabilities out) and run the file in ONNX Runtime.
+// 7. Fold each BatchNorm into the Dense in front of it: a smaller inference model with the same predictions.
+Sequential folded = loaded.FoldBatchNorm();
+double foldGap = folded.Predict(xTest).Probabilities.ToArray().Zip(predicted.Probabilities.ToArray(), (a, b) => Math.Abs(a - b)).Max();
+Console.WriteLine($"Folded model ({folded.Layers.Count} layers) vs loaded model: largest difference {foldGap:E1}");
+
+// 8. Export to ONNX (probabilities out) and run the file in ONNX Runtime.
 loaded.ExportOnnx("penguins.onnx", new OnnxExportOptions { AppendSoftmax = true });
 using var session = new InferenceSession("penguins.onnx");
 var input = new OrtTensors.DenseTensor<double>(xTest.ToArray(), [xTest.Shape[0], xTest.Shape[1]]);
