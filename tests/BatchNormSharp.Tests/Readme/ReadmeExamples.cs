@@ -19,8 +19,9 @@ internal static class ReadmeExamples
         int[] predicted = [.. model.Predict(x).Classes];
     }
 
-    private static void Layers(Random random)
+    private static void Layers()
     {
+        var random = new Random(42);                                     // every random draw comes from a seed you give
         var model = new Sequential(
             new Dense(4, 10, random), new BatchNorm(10), new ReLU(),
             new Dense(10, 3, random), new BatchNorm(3));
