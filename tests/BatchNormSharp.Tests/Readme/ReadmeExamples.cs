@@ -5,10 +5,10 @@ namespace BatchNormSharp.Tests.Readme;
 /// <see cref="ReadmeTests"/> checks that every <c>csharp</c> block of README.md appears, line for line, in this file,
 /// the Quickstart sample or another named source. Edit a block here and in the README together.
 /// </summary>
-/// <remarks>Each method holds one block; they compile but are not run (the samples and the unit tests run the API).</remarks>
+/// <remarks>Each method holds one block; <see cref="ReadmeExamplesTests"/> runs those that write no files.</remarks>
 internal static class ReadmeExamples
 {
-    private static void FromArrays()
+    internal static void FromArrays()
     {
         double[,] measurements = { { 5.1, 3.5, 1.4, 0.2 }, { 7.0, 3.2, 4.7, 1.4 }, { 6.3, 3.3, 6.0, 2.5 }, { 4.9, 3.0, 1.4, 0.2 } };
         int[] species = [0, 1, 2, 0];
@@ -19,7 +19,7 @@ internal static class ReadmeExamples
         int[] predicted = [.. model.Predict(x).Classes];
     }
 
-    private static void Layers()
+    internal static void Layers()
     {
         var random = new Random(42);                                     // every random draw comes from a seed you give
         var model = new Sequential(
@@ -30,14 +30,14 @@ internal static class ReadmeExamples
             Console.WriteLine($"{name} {parameter.Value}");              // 0.weight Tensor[4, 10], 1.weight, ...
     }
 
-    private static void KerasBatchNorm()
+    internal static void KerasBatchNorm()
     {
         var pytorchDefaults = new BatchNorm(64);                         // eps 1e-5, momentum 0.1 = weight of the new batch
         var kerasDefaults = new BatchNorm(64, eps: 1e-3, momentum: 0.01) { UnbiasedRunningVariance = false };
         var cumulative = new BatchNorm(64, momentum: null);             // running averages over all batches so far
     }
 
-    private static void Modes(Sequential model, Tensor x)
+    internal static void Modes(Sequential model, Tensor x)
     {
         Tensor training = model.Forward(x, ForwardMode.Training);       // batch statistics; running statistics move
         Tensor inference = model.Forward(x, ForwardMode.Inference);     // running statistics; nothing changes
@@ -45,7 +45,7 @@ internal static class ReadmeExamples
         Prediction p = model.Predict(x);                                 // always inference, from any number of threads
     }
 
-    private static void LossesAndOptimizers(Sequential model)
+    internal static void LossesAndOptimizers(Sequential model)
     {
         var classifier = new Trainer(model, new Adam(model.Parameters, learningRate: 1e-3));   // SoftmaxCrossEntropy
         var binary = new Trainer(model, new AdamW(model.Parameters, weightDecay: 0.01), new BinaryCrossEntropyWithLogits());
@@ -53,7 +53,7 @@ internal static class ReadmeExamples
             nesterov: true), new MeanSquaredError());
     }
 
-    private static void ClippingAndSchedules(Sequential model, Tensor x, int[] labels)
+    internal static void ClippingAndSchedules(Sequential model, Tensor x, int[] labels)
     {
         var optimizer = new SgdMomentum(model.Parameters, learningRate: 0.1, momentum: 0.9);
         var history = new Trainer(model, optimizer).Fit(x, labels, new FitOptions
@@ -68,7 +68,7 @@ internal static class ReadmeExamples
         Console.WriteLine($"{history.StopReason}: {history.StopMessage}");
     }
 
-    private static void Plateau(Sequential model, IOptimizer optimizer, Tensor x, int[] labels)
+    internal static void Plateau(Sequential model, IOptimizer optimizer, Tensor x, int[] labels)
     {
         var options = new FitOptions
         {
@@ -78,7 +78,7 @@ internal static class ReadmeExamples
         };
     }
 
-    private static void Metrics(Sequential model, Tensor xTest, int[] yTest)
+    internal static void Metrics(Sequential model, Tensor xTest, int[] yTest)
     {
         EvaluationResult r = model.Evaluate(xTest, yTest);
         Console.WriteLine($"accuracy {r.Accuracy:F4}, loss {r.Loss:F4}");
@@ -88,7 +88,7 @@ internal static class ReadmeExamples
         double accuracy = ClassificationMetrics.Accuracy(predicted, yTest);
     }
 
-    private static void HandLoop(Sequential model, SgdMomentum optimizer, IEnumerable<(Tensor X, int[] Labels)> batches,
+    internal static void HandLoop(Sequential model, SgdMomentum optimizer, IEnumerable<(Tensor X, int[] Labels)> batches,
         Tensor testInputs)
     {
         var loss = new SoftmaxCrossEntropy();
@@ -103,7 +103,7 @@ internal static class ReadmeExamples
         int[] predicted = model.Forward(testInputs, ForwardMode.Inference).ArgMaxRows();
     }
 
-    private static void Sequences(double[] scaledCloses)
+    internal static void Sequences(double[] scaledCloses)
     {
         var data = SeriesWindows.Create(scaledCloses, lookBack: 30);    // Inputs [n-30, 30, 1], Targets [n-30, 1]
         var model = new Sequential(new LSTM(1, 64, seed: 1), new Dense(64, 1, seed: 2));
@@ -113,7 +113,7 @@ internal static class ReadmeExamples
             .Fit(data.Inputs, data.Targets, new FitOptions { Epochs = 20, BatchSize = 64 });
     }
 
-    private static void StateDicts(Sequential model, SgdMomentum optimizer, Sequential sameArchitecture)
+    internal static void StateDicts(Sequential model, SgdMomentum optimizer, Sequential sameArchitecture)
     {
         SafeTensors.Save(model.StateDict(), "weights.safetensors");      // PyTorch's names and layout; atomic
         sameArchitecture.LoadStateDict(SafeTensors.Load("weights.safetensors"));   // strict: all or nothing
