@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
 """PyTorch's side of compare-with-pytorch.sh: times the same workloads as the library's `--compare` runner.
 
-Prints one JSON object of named figures (milliseconds per call unless the name says otherwise). Torch runs with its
-default number of threads, in float64 like the library, plus the MLP step in float32 for reference. The timer is the
-one of tests/BatchNormSharp.Benchmarks/Comparison/MedianTimer.cs: warm up for 0.5 s, group calls into samples of
-about 5 ms, report the median sample divided by the calls in it.
+Usage: torch_workloads.py --threads T      (run by the script with the BLAS and OPENBLAS_CORETYPE already chosen)
+
+Prints one JSON object: how torch was set up (version, threads, the BLAS files really mapped, OpenBLAS's core and
+threads) and one figure per workload, named `<workload>_ms_<T>t` (milliseconds per call). The timer is the one of
+tests/BatchNormSharp.Benchmarks/Comparison/MedianTimer.cs: warm up for 0.5 s, group calls into samples of about
+5 ms, report the median sample divided by the calls in it.
+
+Adding a workload: write a function that builds its inputs and returns the call to time, and add it to WORKLOADS
+under the same name as the library's side (ComparisonRunner.cs) and make_table.py's row.
 """
+import argparse
+import ctypes
 import json
 import platform
 import statistics
@@ -52,7 +59,7 @@ def training_step(model, x, labels):
     return step
 
 
-def iris(dtype):
+def iris_step(dtype=torch.float64):
     model = torch.nn.Sequential(
         torch.nn.Linear(4, 10), torch.nn.BatchNorm1d(10), torch.nn.ReLU(),
         torch.nn.Linear(10, 3), torch.nn.BatchNorm1d(3)).to(dtype)
@@ -60,7 +67,7 @@ def iris(dtype):
     return training_step(model, x, torch.randint(0, 3, (32,)))
 
 
-def mlp(dtype):
+def mlp_step(dtype=torch.float64):
     model = torch.nn.Sequential(
         torch.nn.Linear(784, 256), torch.nn.BatchNorm1d(256), torch.nn.ReLU(),
         torch.nn.Linear(256, 128), torch.nn.BatchNorm1d(128), torch.nn.ReLU(),
@@ -69,41 +76,84 @@ def mlp(dtype):
     return training_step(model, x, torch.randint(0, 10, (128,)))
 
 
-def batchnorm(rows, features):
+def batchnorm(rows, features, backward):
     layer = torch.nn.BatchNorm1d(features).double().train()
     x = ((torch.rand(rows, features, dtype=torch.float64) * 10 - 5) + 12).requires_grad_()
     dy = torch.rand(rows, features, dtype=torch.float64) * 2 - 1
+    if not backward:
+        return lambda: layer(x)
+    # dx, dgamma and dbeta as fresh tensors, as for a layer inside a network (no accumulation into x.grad).
+    return lambda: torch.autograd.grad(layer(x), [x, layer.weight, layer.bias], dy)
 
-    def forward():
-        layer(x)
 
-    def forward_backward():
-        # dx, dgamma and dbeta as fresh tensors, as for a layer inside a network (no accumulation into x.grad).
-        torch.autograd.grad(layer(x), [x, layer.weight, layer.bias], dy)
+def matrix_product(n):
+    a = torch.rand(n, n, dtype=torch.float64)
+    b = torch.rand(n, n, dtype=torch.float64)
+    return lambda: torch.mm(a, b)
 
-    return forward, forward_backward
+
+# name -> function that builds the inputs and returns the call to time. The names are the library's.
+WORKLOADS = {
+    "iris_step": iris_step,
+    "mlp_step": mlp_step,
+    "mlp_step_f32": lambda: mlp_step(torch.float32),
+    "bn_fwd_1024x1024": lambda: batchnorm(1024, 1024, backward=False),
+    "bn_fwdbwd_1024x1024": lambda: batchnorm(1024, 1024, backward=True),
+    "bn_fwd_8192x1024": lambda: batchnorm(8192, 1024, backward=False),
+    "bn_fwdbwd_8192x1024": lambda: batchnorm(8192, 1024, backward=True),
+    "mm_256": lambda: matrix_product(256),
+    "mm_512": lambda: matrix_product(512),
+    "mm_1024": lambda: matrix_product(1024),
+    # "lstm_step": lstm_step,        # batch 32, 30 steps, 1 input, hidden 64: to come with the library's LSTM
+    # "bnlstm_step": bnlstm_step,    # the same with batch-normalised gates
+}
+
+
+def openblas_state():
+    """OpenBLAS's core and thread count as torch meets them, or None when torch is not on OpenBLAS."""
+    try:
+        library = ctypes.CDLL("libopenblas.so.0")  # the copy torch already mapped, if any
+        library.openblas_get_corename.restype = ctypes.c_char_p
+        return library, library.openblas_get_corename().decode()
+    except (OSError, AttributeError):
+        return None, None
+
+
+def blas_files():
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps}
+    return sorted(path for path in paths if "blas" in path or "lapack" in path)
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, required=True, help="torch's and OpenBLAS's thread count")
+    parser.add_argument("--only", nargs="*", help="workload names to run (default: all)")
+    args = parser.parse_args()
+
+    # Torch's own kernels (BatchNorm, elementwise) use OpenMP; OpenBLAS's pthread build has its own pool, which
+    # torch.set_num_threads does not reach: the script also sets OPENBLAS_NUM_THREADS, and this makes sure.
+    torch.set_num_threads(args.threads)
+    library, core = openblas_state()
+    if library is not None:
+        library.openblas_set_num_threads(args.threads)
+
     torch.manual_seed(0)
-    results = {
-        "iris_step_ms": median_ms(iris(torch.float64)),
-        "mlp_step_ms": median_ms(mlp(torch.float64)),
-        "mlp_step_ms_f32": median_ms(mlp(torch.float32)),
-    }
-    for rows, features in [(1024, 1024), (8192, 1024)]:
-        forward, forward_backward = batchnorm(rows, features)
-        results[f"bn_fwd_ms_{rows}x{features}"] = median_ms(forward)
-        results[f"bn_fwdbwd_ms_{rows}x{features}"] = median_ms(forward_backward)
-    for n in [256, 512, 1024]:
-        a = torch.rand(n, n, dtype=torch.float64)
-        b = torch.rand(n, n, dtype=torch.float64)
-        results[f"mm_ms_{n}"] = median_ms(lambda: torch.mm(a, b))
+    results = {}
+    for name, build in WORKLOADS.items():
+        if args.only and name not in args.only:
+            continue
+        results[f"{name}_ms_{args.threads}t"] = median_ms(build())
 
     print(json.dumps({
+        "side": "torch",
         "torch": torch.__version__,
         "python": platform.python_version(),
-        "threads": torch.get_num_threads(),
+        "threads": args.threads,
+        "torch_threads": torch.get_num_threads(),
+        "openblas_threads": library.openblas_get_num_threads() if library is not None else None,
+        "openblas_core": core,
+        "blas": blas_files(),
         "results": results,
     }, indent=2))
 

@@ -3,14 +3,20 @@ using System.Globalization;
 namespace BatchNormSharp;
 
 /// <summary>
-/// Batch Normalization over the features of a <c>[batch, features]</c> input, equal to PyTorch's
-/// <c>torch.nn.BatchNorm1d</c>: <c>y = (x - μ) / √(σ² + ε) · γ + β</c>.
+/// Batch Normalization over the features of a <c>[batch, features]</c> input, or of a <c>[batch, features, length]</c>
+/// sequence, equal to PyTorch's <c>torch.nn.BatchNorm1d</c>: <c>y = (x - μ) / √(σ² + ε) · γ + β</c>.
 /// </summary>
 /// <remarks>
 /// <para><b>Training mode</b> normalises each feature with the mean and the <em>biased</em> variance (divided by N)
 /// of the batch, and then updates the running statistics with the batch mean and the <em>unbiased</em> variance
 /// (divided by N - 1), as PyTorch does:
-/// <c>running = (1 - momentum) · running + momentum · batchStatistic</c>. A training batch needs at least two rows.</para>
+/// <c>running = (1 - momentum) · running + momentum · batchStatistic</c>. A training batch needs at least two values
+/// per feature: two rows, or one row of a sequence longer than one.</para>
+/// <para><b>Sequences</b> <c>[batch, features, length]</c> are normalised as <c>BatchNorm1d</c> does: the statistics of
+/// each feature are taken over the batch and the length together (N · L values).</para>
+/// <para><b>Without running statistics</b> (<c>trackRunningStats: false</c>) inference also normalises with the
+/// batch's own statistics, so <c>Predict</c>'s results depend on the batch size and on which rows share a batch, as in
+/// PyTorch.</para>
 /// <para><b>Inference mode</b> normalises with the running statistics and changes nothing:
 /// <c>y = (x - runningMean) / √(runningVar + ε) · γ + β</c>.</para>
 /// <para><b>Momentum</b> is the weight of the <em>new</em> batch (PyTorch's meaning, default 0.1). Keras's
@@ -61,6 +67,12 @@ public sealed class BatchNorm : Layer
         bool trackRunningStats = true)
     {
         Guard.Positive(numFeatures, nameof(numFeatures));
+        if (numFeatures > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numFeatures), numFeatures,
+                $"numFeatures must be at most {Array.MaxLength.ToString(CultureInfo.InvariantCulture)} (the largest " +
+                $"array), but was {numFeatures.ToString(CultureInfo.InvariantCulture)}.");
+        }
         if (!(eps > 0.0) || double.IsInfinity(eps))
         {
             throw new ArgumentOutOfRangeException(nameof(eps), eps,
@@ -156,19 +168,20 @@ public sealed class BatchNorm : Layer
     /// statistics.</exception>
     public override int[] OutputShape(ReadOnlySpan<int> inputShape, ForwardMode mode)
     {
-        if (inputShape.Length != 2 || inputShape[1] != NumFeatures)
+        if (inputShape.Length is not (2 or 3) || inputShape[1] != NumFeatures)
         {
+            string features = NumFeatures.ToString(CultureInfo.InvariantCulture);
             throw new ArgumentException(
-                $"BatchNorm expects input of shape [batch, {NumFeatures.ToString(CultureInfo.InvariantCulture)}], " +
-                $"but got {Tensor.FormatShape(inputShape)}.", nameof(inputShape));
+                $"BatchNorm expects input of shape [batch, {features}] (or [batch, {features}, length]), but got " +
+                $"{Tensor.FormatShape(inputShape)}.", nameof(inputShape));
         }
-        if (inputShape[0] == 0)
+        if (inputShape[0] == 0 || (inputShape.Length == 3 && inputShape[2] == 0))
         {
             throw new ArgumentException(
                 $"BatchNorm expects a batch of at least one row, but got an empty batch of shape " +
                 $"{Tensor.FormatShape(inputShape)}.", nameof(inputShape));
         }
-        if (inputShape[0] < 2 && UsesBatchStatistics(mode))
+        if ((long)inputShape[0] * (inputShape.Length == 3 ? inputShape[2] : 1) < 2 && UsesBatchStatistics(mode))
         {
             throw Guard.SingleRowBatch("got", inputShape, nameof(inputShape));
         }
@@ -184,7 +197,7 @@ public sealed class BatchNorm : Layer
     protected override Tensor ForwardCore(Tensor input, ForwardMode mode)
     {
         bool useBatchStatistics = UsesBatchStatistics(mode);
-        var shape = new BatchNormShape(input.Shape[0], NumFeatures);
+        var shape = ShapeOf(input.Shape);
         var output = ReuseOutput();
         if (mode == ForwardMode.Training)
         {
@@ -221,9 +234,7 @@ public sealed class BatchNorm : Layer
     /// </summary>
     protected override void InferCore(ReadOnlySpan<double> input, ReadOnlySpan<int> inputShape, Span<double> output)
     {
-        int rows = inputShape[0];
-        int features = NumFeatures;
-        var shape = new BatchNormShape(rows, features);
+        var shape = ShapeOf(inputShape);
         if (TrackRunningStats)
         {
             BatchNormFunctions.InferenceForward(input, shape, _runningMean!.Value.AsReadOnlySpan(),
@@ -231,10 +242,6 @@ public sealed class BatchNorm : Layer
         }
         else
         {
-            if (rows < 2)
-            {
-                throw Guard.SingleRowBatch("got", [rows, features], nameof(input));
-            }
             BatchNormFunctions.BatchStatisticsInference(input, shape, Gamma.Span, Beta.Span, Eps, output);
         }
     }
@@ -269,6 +276,10 @@ public sealed class BatchNorm : Layer
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,
             $"BatchNorm({NumFeatures}, eps={Eps}, momentum={(Momentum is { } m ? m.ToString(CultureInfo.InvariantCulture) : "null")}, affine={Affine}, trackRunningStats={TrackRunningStats})");
+
+    /// <summary>N × C × L of a <c>[N, C]</c> (L = 1) or <c>[N, C, L]</c> input.</summary>
+    private BatchNormShape ShapeOf(ReadOnlySpan<int> shape) =>
+        new(shape[0], NumFeatures, shape.Length == 3 ? shape[2] : 1);
 
     private ReadOnlyMemory<double> Gamma => _weight is null ? _ones : _weight.Value.AsMemory();
 

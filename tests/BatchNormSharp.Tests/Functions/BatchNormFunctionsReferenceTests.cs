@@ -191,7 +191,7 @@ public class BatchNormFunctionsReferenceTests(ITestOutputHelper output)
     }
 
     /// <summary>One <c>rank3_batchnorm1d_*.json</c> case (see <c>Reference/README.md</c>); tensors flat, row-major.</summary>
-    private sealed class Rank3Case
+    internal sealed class Rank3Case
     {
         public int N { get; init; }
 

@@ -123,7 +123,7 @@ internal static class BadInputCatalogue
             f => f.Layer(0).Backward(Tensor.Zeros(8, 4)),
             f => f.Layer(0).Forward(f.Batch, ForwardMode.Training)),
         new("BatchNorm.Forward: input of the wrong width", Argument,
-            "BatchNorm expects input of shape [batch, 10], but got [8, 4]*",
+            "BatchNorm expects input of shape [batch, 10] (or [batch, 10, length]), but got [8, 4]*",
             f => f.Layer(1).Forward(Tensor.Zeros(8, 4), ForwardMode.Inference)),
         new("BatchNorm.Forward: a batch of one row in training", Argument,
             "BatchNorm expected more than 1 value per feature*but got input of shape [1, 10]*",
