@@ -89,7 +89,47 @@ public static class LayerRegistry
         ["BatchNorm"] = static config => BatchNorm(config),
         ["ReLU"] = static _ => new ReLU(),
         ["Normalization"] = static config => Normalization(config),
+        ["Sigmoid"] = static _ => new Sigmoid(),
+        ["Tanh"] = static _ => new Tanh(),
+        ["LSTM"] = static config => Lstm(config),
+        ["BatchNormLSTM"] = static config => BatchNormLstm(config),
+        [BatchNormGroup.TypeName] = static config => BatchNormGroup.FromConfig(config),
+        ["LastTimeStep"] = static _ => new LastTimeStep(),
     };
+
+    private static LSTM Lstm(LayerConfig config)
+    {
+        int inputSize = config.GetInt32("input_size"), hiddenSize = config.GetInt32("hidden_size");
+        int numLayers = config.GetInt32("num_layers");
+        // Four [4H, max(I, H)] blocks per stacked layer bound the weights, their gradients and the drivers' scratch.
+        config.RequireWithinBudget(16.0 * hiddenSize * (Math.Max(inputSize, hiddenSize) + hiddenSize + 2) * Math.Max(numLayers, 1));
+        return new LSTM(inputSize, hiddenSize, seed: 0, numLayers, config.GetBoolean("return_sequences"),
+            Enumeration<RecurrentInit>(config, "init"));
+    }
+
+    private static BatchNormLSTM BatchNormLstm(LayerConfig config)
+    {
+        int inputSize = config.GetInt32("input_size"), hiddenSize = config.GetInt32("hidden_size");
+        var variant = Enumeration<BatchNormLSTMVariant>(config, "variant");
+        int maxLength = config.GetInt32("max_length");
+        // The weights and their gradients; the BatchNorm groups were charged as the children of the description.
+        config.RequireWithinBudget(8.0 * hiddenSize * (inputSize + hiddenSize + 1));
+        return new BatchNormLSTM(inputSize, hiddenSize, variant, seed: 0, maxLength,
+            config.GetBoolean("return_sequences"), eps: config.GetDouble("eps"), momentum: config.GetDouble("momentum"));
+    }
+
+    /// <summary>Reads an enumeration stored by its name; a name that is not one of its members is damage.</summary>
+    private static TEnum Enumeration<TEnum>(LayerConfig config, string name) where TEnum : struct, Enum
+    {
+        string text = config.GetString(name);
+        if (!Enum.TryParse(text, ignoreCase: false, out TEnum value) || !Enum.IsDefined(value)
+            || text.Length == 0 || !char.IsAsciiLetter(text[0]))
+        {
+            throw new InvalidDataException(
+                $"Hyper-parameter '{name}' must be one of {string.Join(", ", Enum.GetNames<TEnum>())}, but is '{text}'.");
+        }
+        return value;
+    }
 
     private static Dense Dense(LayerConfig config)
     {
