@@ -112,10 +112,36 @@ public static class LayerRegistry
         int inputSize = config.GetInt32("input_size"), hiddenSize = config.GetInt32("hidden_size");
         var variant = Enumeration<BatchNormLSTMVariant>(config, "variant");
         int maxLength = config.GetInt32("max_length");
-        // The weights and their gradients; the BatchNorm groups were charged as the children of the description.
+        // The weights and their gradients. The BatchNorm groups were charged when the children of the description were
+        // built; the constructor builds them again, so the description must hold exactly those groups.
         config.RequireWithinBudget(8.0 * hiddenSize * (inputSize + hiddenSize + 1));
+        RequireGroups(config, variant == BatchNormLSTMVariant.SharedGateStatistics
+            ? [("bn_gates", 4, hiddenSize)]
+            : [("bn_ih", maxLength, 4 * hiddenSize), ("bn_hh", maxLength, 4 * hiddenSize), ("bn_c", maxLength, hiddenSize)]);
         return new BatchNormLSTM(inputSize, hiddenSize, variant, seed: 0, maxLength,
             config.GetBoolean("return_sequences"), eps: config.GetDouble("eps"), momentum: config.GetDouble("momentum"));
+    }
+
+    /// <summary>Requires the described children to be BatchNorm groups of these names and sizes, before the layer's
+    /// constructor allocates its own: damaged sizes must not allocate more than the file justifies.</summary>
+    private static void RequireGroups(LayerConfig config, (string Name, int Count, int Features)[] expected)
+    {
+        bool matches = config.Children.Count == expected.Length;
+        for (int k = 0; matches && k < expected.Length; k++)
+        {
+            var child = config.Children[k];
+            var description = child.Layer.GetConfig();
+            matches = child.Name == expected[k].Name && description?.Type == BatchNormGroup.TypeName
+                && description.GetInt32("count") == expected[k].Count
+                && description.GetInt32("features") == expected[k].Features;
+        }
+        if (!matches)
+        {
+            throw new InvalidDataException(
+                $"The children of {config.Type} must be its BatchNorm groups " +
+                $"[{string.Join(", ", expected.Select(group => $"{group.Name}: {group.Count} x {group.Features}"))}] for its " +
+                $"hyper-parameters, but are [{string.Join(", ", config.Children.Select(child => $"{child.Name}: {child.Layer}"))}].");
+        }
     }
 
     /// <summary>Reads an enumeration stored by its name; a name that is not one of its members is damage.</summary>

@@ -84,6 +84,18 @@ public class ModelFileSequenceLayerTests
         act.Should().Throw<InvalidDataException>().WithMessage("*'variant'*SharedGateStatistics, Cooijmans*'Shared'*");
     }
 
+    [Fact]
+    public void Load_BatchNormLstmMaxLengthDamaged_ThrowsInvalidDataBeforeBuildingTheGroups()
+    {
+        var state = ModelFile.ToStateDictionary(new BatchNormLSTM(2, 3, BatchNormLSTMVariant.Cooijmans, seed: 1, maxLength: 4));
+        state.Metadata[ModelFile.ArchitectureKey] = state.Metadata[ModelFile.ArchitectureKey]
+            .Replace("\"max_length\":4", "\"max_length\":400000000", StringComparison.Ordinal);
+
+        var act = () => ModelFile.FromStateDictionary(state);
+
+        act.Should().Throw<InvalidDataException>().WithMessage("*BatchNorm groups [bn_ih: 400000000 x 12*but are [bn_ih: BatchNormGroup(4 x*");
+    }
+
     /// <summary>A trained-looking sequence model (running statistics moved by training passes) in inference mode.</summary>
     internal static Sequential SequenceModel(string which)
     {
