@@ -16,7 +16,7 @@ internal static class Penguins
     private const double TestFraction = 0.2;
     private const int BatchSize = 16;
 
-    public static void Run(int seed, int epochs, string? splitPath)
+    public static bool Run(int seed, int epochs, string? splitPath, string? modelPath)
     {
         var data = TabularData.ReadCsv(Path.Combine(AppContext.BaseDirectory, "data", "penguins.csv"), target: "sex",
             targetKind: TargetKind.Binary, positiveClass: "MALE", missing: ["NA", "."]);
@@ -60,6 +60,23 @@ internal static class Penguins
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"macro",-10} {report.MacroPrecision,11:F4} {report.MacroRecall,7:F4} {report.MacroF1,6:F4} {test.Count,8}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ROC AUC: {test.RocAuc:F4}"));
+        return modelPath is null || SaveAndReload(trainer, modelPath, xTest);
+    }
+
+    /// <summary>
+    /// Saves the whole model (architecture and weights, the Normalization's mean and variance among them), loads it back
+    /// without this code, and checks that it gives the same probabilities on the raw test inputs.
+    /// </summary>
+    private static bool SaveAndReload(Trainer trainer, string path, Tensor rawTestInputs)
+    {
+        ModelFile.Save(trainer.Model, path);
+        var reloaded = ModelFile.Load(path);
+        var expected = trainer.Predict(rawTestInputs).Probabilities.AsReadOnlySpan();
+        var actual = reloaded.Predict(rawTestInputs, LossTask.Binary).Probabilities.AsReadOnlySpan();
+        bool same = expected.SequenceEqual(actual);
+        Console.WriteLine($"Saved the model to {path} ({new FileInfo(path).Length} bytes); reloaded with ModelFile.Load, " +
+                          (same ? "it gives identical test probabilities from the raw inputs." : "it gives DIFFERENT test probabilities."));
+        return same;
     }
 
     /// <summary>

@@ -6,10 +6,12 @@
 //      split; test accuracy, confusion matrix, precision, recall, F1 and ROC AUC.
 //
 // Usage: dotnet run --project samples/BinaryClassifier -c Release [-- --seed N] [--epochs N] [--write-split PATH]
-//            [--penguins-only]
+//            [--save PATH] [--penguins-only]
 //   --seed N            the seed of both experiments (data, initial weights, batch order, split); default 0.
 //   --epochs N          the penguin training's epochs (default 15, as the seed's); the random-label run keeps 15.
 //   --write-split PATH  write the penguin split's file rows as JSON, for tools/pytorch/penguins_binary.py.
+//   --save PATH         save the penguin model (with its Normalization) as a whole-model file, reload it and check
+//                       that it predicts the same from the raw inputs.
 //   --penguins-only     skip the random-label experiment.
 using System.Globalization;
 using BinaryClassifier;
@@ -17,6 +19,7 @@ using BinaryClassifier;
 int seed = Option(args, "--seed", 0);
 int epochs = Option(args, "--epochs", 15);
 string? splitPath = PathOption(args, "--write-split");
+string? modelPath = PathOption(args, "--save");
 if (epochs < 1)
 {
     Console.Error.WriteLine($"--epochs must be at least 1, but was {epochs}.");
@@ -28,8 +31,7 @@ if (!args.Contains("--penguins-only"))
     RandomLabels.Run(seed);
     Console.WriteLine();
 }
-Penguins.Run(seed, epochs, splitPath);
-return 0;
+return Penguins.Run(seed, epochs, splitPath, modelPath) ? 0 : 1;
 
 static T Option<T>(string[] args, string name, T fallback) where T : IParsable<T>
 {
