@@ -8,9 +8,11 @@ namespace BatchNormSharp.Onnx;
 /// </summary>
 /// <remarks>
 /// <para><b>Layers.</b> <see cref="Dense"/> becomes <c>Gemm</c>, <see cref="BatchNorm"/> (with running statistics)
-/// <c>BatchNormalization</c> in inference mode, <see cref="ReLU"/> <c>Relu</c>, and a nested
-/// <see cref="Sequential"/> its layers in order. Any other layer is a <see cref="NotSupportedException"/> naming it,
-/// before anything is written. Call <see cref="BatchNormFolding.FoldBatchNorm"/> first to export each
+/// <c>BatchNormalization</c> in inference mode, <see cref="Normalization"/> <c>Sub</c> and <c>Div</c> with constants,
+/// <see cref="ReLU"/>, <see cref="Sigmoid"/> and <see cref="Tanh"/> <c>Relu</c>, <c>Sigmoid</c> and <c>Tanh</c>, and a
+/// nested <see cref="Sequential"/> its layers in order. A layer of your own joins with one call to
+/// <see cref="OnnxOperatorWriters.Register{TLayer}"/>. Any other layer is a <see cref="NotSupportedException"/>
+/// naming it, before anything is written. Call <see cref="BatchNormFolding.FoldBatchNorm"/> first to export each
 /// Dense + BatchNorm pair as a single <c>Gemm</c>.</para>
 /// <para><b>Graph.</b> One input named <c>input</c>, shape <c>[batch, features]</c> with a symbolic batch dimension,
 /// and one output named <c>output</c>: the model's output, or the class probabilities with
@@ -84,7 +86,7 @@ public static class OnnxExport
         int inputFeatures = InputFeatures(model, options);
 
         var graph = new OnnxGraphBuilder(options.Precision);
-        var (output, width) = OnnxLayerWriter.Write(graph, model, path: string.Empty, "input", inputFeatures);
+        var (output, width) = OnnxLayerWriter.Write(graph, model, path: string.Empty, new OnnxValue("input", inputFeatures));
         if (options.AppendSoftmax)
         {
             // axis 1: a softmax over each row's features, the probabilities Predict returns.
@@ -118,7 +120,7 @@ public static class OnnxExport
     }
 
     private static string ProducerVersion() =>
-        typeof(Dense).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? typeof(Dense).Assembly.GetName().Version?.ToString()
+        typeof(Layer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(Layer).Assembly.GetName().Version?.ToString()
         ?? string.Empty;
 }

@@ -174,7 +174,8 @@ public class OnnxExportTests(ITestOutputHelper output)
         var export = () => model.ExportOnnx(path);
 
         export.Should().Throw<NotSupportedException>()
-            .WithMessage("ONNX export supports Dense, BatchNorm*, ReLU and Sequential, but layer 1.1 is UsersOwnLayer()" +
+            .WithMessage("ONNX export supports Dense, BatchNorm, Normalization, Sigmoid, Tanh, ReLU*and Sequential, but " +
+                         "layer 1.1 is UsersOwnLayer()" +
                          " (UsersOwnLayer)*Nothing was written.");
         Directory.GetFiles(folder.Path).Should().BeEmpty();
     }

@@ -4,6 +4,10 @@
 Usage:  /usr/bin/python3 tools/pytorch/model_file.py MODEL.safetensors [--predictions PREDICTIONS.json]
                                                       [--tolerance 1e-12]
 
+Layers: Sequential, Dense, BatchNorm, ReLU, Sigmoid, Tanh, Normalization, LSTM (torch.nn.LSTM(batch_first=True)
+returning sequences or the last step as configured) and LastTimeStep ([:, -1, :]). BatchNormLSTM has no torch module:
+a file holding one is refused with a message saying so.
+
 A whole-model file (written by ModelFile.Save) is a safetensors file whose `__metadata__` holds, besides
 `format = pt`, `batchnormsharp.format_version` ("1") and `batchnormsharp.architecture`: one JSON object per layer,
 {"type": ..., "config": {hyper-parameters}, "children": [{"name": ..., ...}]}. See docs/model-files.md.
@@ -14,7 +18,7 @@ As a library, both ways:
     save_model(torch_module, "model.safetensors")        # a whole-model file ModelFile.Load reads in .NET
 
 With --predictions, PREDICTIONS.json holds {"inputs": [[...]], "outputs": [[...]]} as the library computed them in
-inference mode (tools/pytorch/ModelFileWriter writes one); the module's outputs on the same inputs, as one batch, are
+inference mode (for sequences also "input_shape" and "output_shape", the rows being the values batch first) (tools/pytorch/ModelFileWriter writes one); the module's outputs on the same inputs, as one batch, are
 compared and the script exits with 1 when the largest difference exceeds the tolerance.
 """
 import argparse
@@ -68,6 +72,43 @@ class Normalization(torch.nn.Module):
         return f"{self.mean.shape[0]}, epsilon={self.epsilon}"
 
 
+class LSTM(torch.nn.LSTM):
+    """The library's LSTM: torch.nn.LSTM(batch_first=True) itself (the same parameter names, so strict loading checks
+    them), returning every hidden state of the top layer [batch, time, H] (return_sequences) or only the last one
+    [batch, H], as the library's layer does; the state (h_n, c_n) is not returned, and the initial state is zero."""
+
+    def __init__(self, input_size, hidden_size, num_layers, return_sequences):
+        super().__init__(input_size, hidden_size, num_layers, batch_first=True, dtype=torch.float64)
+        self.return_sequences = return_sequences
+
+    def forward(self, x):
+        sequence, _ = super().forward(x)
+        return sequence if self.return_sequences else sequence[:, -1, :]
+
+    def extra_repr(self):
+        return f"{super().extra_repr()}, return_sequences={self.return_sequences}"
+
+
+class LastTimeStep(torch.nn.Module):
+    """The library's LastTimeStep: output[:, -1, :], [batch, time, features] -> [batch, features]."""
+
+    def forward(self, x):
+        return x[:, -1, :]
+
+
+def _lstm(config, children):
+    # "init" only says how the weights were drawn; the file's tensors replace them.
+    return LSTM(config["input_size"], config["hidden_size"], config["num_layers"], config["return_sequences"])
+
+
+def _batch_norm_lstm(config):
+    raise ValueError(
+        f"BatchNormLSTM ({config.get('variant')}) has no PyTorch module: torch.nn.LSTM has no BatchNorm inside its "
+        "cell, so no torch module loads this file's bn_* tensors. docs/lstm.md §2 gives the cell's equations (PyTorch's "
+        "BatchNorm1d called once per time step); load the weights by name with safetensors_io.load_file if you write "
+        "that cell yourself, or use the library's LSTM for a model PyTorch must read.")
+
+
 # Library type name -> builder(config, [(child name, child module)]). A new layer adds one line.
 BUILDERS = {
     "Sequential": _sequential,
@@ -77,12 +118,25 @@ BUILDERS = {
     "Sigmoid": lambda config, children: torch.nn.Sigmoid(),
     "Tanh": lambda config, children: torch.nn.Tanh(),
     "Normalization": lambda config, children: Normalization(config["num_features"], config["epsilon"]),
+    "LSTM": _lstm,
+    "LastTimeStep": lambda config, children: LastTimeStep(),
+}
+
+# Library types PyTorch has no module for: type name -> function raising ValueError with the reason.
+NO_TORCH_MODULE = {
+    "BatchNormLSTM": _batch_norm_lstm,
 }
 
 
 def module_from_architecture(node, path="the model's outermost layer"):
     """Builds the torch.nn.Module of one layer's description (a parsed JSON object) and its children."""
     kind = node.get("type")
+    if kind in NO_TORCH_MODULE:
+        # Said before the children are looked at: their parts have no counterpart either.
+        try:
+            NO_TORCH_MODULE[kind](node.get("config", {}))
+        except ValueError as error:
+            raise ValueError(f"{path}: {error}") from None
     if kind not in BUILDERS:
         raise ValueError(f"{path}: type {kind!r} has no PyTorch counterpart here; known: {sorted(BUILDERS)}")
     children = [(child["name"], module_from_architecture(child, f"layer {child['name']}" if path.startswith("the")
@@ -134,6 +188,15 @@ def describe_module(module, path="the model"):
     if isinstance(module, Normalization):
         return {"type": "Normalization",
                 "config": {"num_features": int(module.mean.shape[0]), "epsilon": float(module.epsilon)}}
+    if isinstance(module, torch.nn.LSTM):
+        if not module.batch_first or not module.bias or module.bidirectional or module.proj_size or module.dropout:
+            raise ValueError(f"{path}: the library's LSTM is batch_first=True, with biases, one direction, no "
+                             "projection and no dropout")
+        return {"type": "LSTM", "config": {
+            "input_size": module.input_size, "hidden_size": module.hidden_size, "num_layers": module.num_layers,
+            "return_sequences": bool(getattr(module, "return_sequences", True)), "init": "PyTorchDefault"}}
+    if isinstance(module, LastTimeStep):
+        return {"type": "LastTimeStep"}
     for kind, cls in (("ReLU", torch.nn.ReLU), ("Sigmoid", torch.nn.Sigmoid), ("Tanh", torch.nn.Tanh)):
         if type(module) is cls:
             return {"type": kind}
@@ -156,7 +219,11 @@ def main():
     parser.add_argument("--tolerance", type=float, default=1e-12)
     args = parser.parse_args()
 
-    model, metadata = load_model(args.model)
+    try:
+        model, metadata = load_model(args.model)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     print(f"model: {model}")
     print(f"format: {metadata.get('format')}, whole-model format version: {metadata.get(FORMAT_VERSION_KEY)}")
     print("load_state_dict(strict=True): OK")
@@ -167,11 +234,15 @@ def main():
         expected = json.load(file)
     inputs = torch.tensor(expected["inputs"], dtype=torch.float64)
     library = torch.tensor(expected["outputs"], dtype=torch.float64)
+    if "input_shape" in expected:
+        # Sequences travel as rows of batch-first values with their shape: [batch, time, features].
+        inputs = inputs.reshape(expected["input_shape"])
+        library = library.reshape(expected["output_shape"])
     with torch.no_grad():
         outputs = model(inputs)
     difference = (outputs - library).abs().max().item()
     relative = ((outputs - library).abs() / library.abs().clamp(min=1.0)).max().item()
-    print(f"rows: {inputs.shape[0]}, outputs per row: {library.shape[1]}, "
+    print(f"input shape: {list(inputs.shape)}, output shape: {list(library.shape)}, "
           f"largest |output|: {library.abs().max().item():.3g}")
     print(f"max abs difference (PyTorch vs library outputs): {difference:.3e}; "
           f"max relative (to max(|output|, 1)): {relative:.3e}")

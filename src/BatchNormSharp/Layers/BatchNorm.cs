@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using BatchNormSharp.Kernels;
 
 namespace BatchNormSharp;
 
@@ -40,7 +42,7 @@ namespace BatchNormSharp;
 /// so it costs nothing measurable. Inference mode does not scan: a NaN input gives a NaN output row, as in
 /// PyTorch.</para>
 /// </remarks>
-public sealed class BatchNorm : Layer
+public sealed class BatchNorm : Layer, IPerFeatureAffineLayer
 {
     private readonly Parameter? _weight;
     private readonly Parameter? _bias;
@@ -261,6 +263,26 @@ public sealed class BatchNorm : Layer
             _cache, inputGradient is null ? default : inputGradient.AsSpan(),
             _weight is null ? default : _weight.Gradient.AsSpan(), _bias is null ? default : _bias.Gradient.AsSpan());
         return inputGradient;
+    }
+
+    /// <summary>With running statistics, inference computes <c>(x - runningMean) · γ / √(runningVar + ε) + β</c>:
+    /// that map, rounded as the inference path rounds it (γ = 1 and β = 0 without <see cref="Affine"/>).</summary>
+    /// <param name="affine">The map, or <see langword="null"/> without running statistics.</param>
+    /// <returns><see langword="false"/> without running statistics (the batch's statistics are used even in
+    /// inference).</returns>
+    public bool TryGetInferenceAffine([NotNullWhen(true)] out PerFeatureAffine? affine)
+    {
+        if (_runningMean is null || _runningVar is null)
+        {
+            affine = null;
+            return false;
+        }
+        var scale = new double[NumFeatures];
+        ReadOnlySpan<double> gamma = _weight is { } weight ? weight.Value.AsReadOnlySpan() : Tensor.Full(1.0, NumFeatures).AsReadOnlySpan();
+        BatchNormFold.Scale(gamma, _runningVar.Value.AsReadOnlySpan(), Eps, scale);
+        affine = new PerFeatureAffine(_runningMean.Value.AsReadOnlySpan(), scale,
+            _bias is { } bias ? bias.Value.AsReadOnlySpan() : new double[NumFeatures]);
+        return true;
     }
 
     /// <summary>Type <c>BatchNorm</c> with <c>num_features</c>, <c>eps</c>, <c>momentum</c> (null for the cumulative

@@ -64,6 +64,32 @@ internal sealed class BatchNormGroup : Layer
     /// <exception cref="NotSupportedException">Always.</exception>
     public override int[] OutputShape(ReadOnlySpan<int> inputShape, ForwardMode mode) => throw NotRun();
 
+    /// <summary>Describes the group for a whole-model file, as a child of its <see cref="BatchNormLSTM"/> (which
+    /// builds it again itself on load): its shape and flags. Its members are described as its children.</summary>
+    /// <returns>The description.</returns>
+    public override LayerConfig GetConfig() => new LayerConfig(TypeName)
+        .Set("count", _members.Length).Set("features", _members[0].NumFeatures).Set("affine_members", _members[0].Affine)
+        .Set("shared_weight", SharedWeight is not null).Set("shared_bias", SharedBias is not null)
+        .Set("eps", _members[0].Eps).Set("momentum", _members[0].Momentum);
+
+    /// <summary>The type name under which the group is registered in <see cref="LayerRegistry"/>: a part of a
+    /// <see cref="BatchNormLSTM"/>, not a layer to put in a model of one's own.</summary>
+    internal const string TypeName = "BatchNormLSTM.BatchNormGroup";
+
+    /// <summary>Builds a group again from its description (its members from their counts; values are loaded
+    /// afterwards).</summary>
+    internal static BatchNormGroup FromConfig(LayerConfig config)
+    {
+        int count = config.GetInt32("count"), features = config.GetInt32("features");
+        bool sharedWeight = config.GetBoolean("shared_weight");
+        Guard.Positive(count, "count");
+        Guard.Positive(features, "features");
+        // Per member: at most four per-feature tensors and ten arrays of scratch, as a BatchNorm.
+        config.RequireWithinBudget(14.0 * count * features);
+        return new BatchNormGroup(count, features, config.GetBoolean("affine_members"), sharedWeight ? 0.1 : null,
+            config.GetBoolean("shared_bias"), config.GetDouble("eps"), config.GetDouble("momentum"));
+    }
+
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"BatchNormGroup({_members.Length} x {_members[0]})");

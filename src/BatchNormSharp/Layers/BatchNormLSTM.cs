@@ -334,6 +334,14 @@ public sealed class BatchNormLSTM : Layer
         }
     }
 
+    /// <summary>Describes the layer for a whole-model file: sizes, variant, <c>max_length</c> (0 for the seed's
+    /// variant), <c>return_sequences</c>, <c>eps</c>, <c>momentum</c> and the initialisation. Its BatchNorm groups are
+    /// described as its children, and built again by its constructor on load.</summary>
+    /// <returns>The description.</returns>
+    public override LayerConfig GetConfig() => new LayerConfig("BatchNormLSTM")
+        .Set("input_size", InputSize).Set("hidden_size", HiddenSize).Set("variant", Variant.ToString())
+        .Set("max_length", MaxLength).Set("return_sequences", ReturnSequences).Set("eps", Eps).Set("momentum", Momentum);
+
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"BatchNormLSTM({InputSize}, {HiddenSize}, {Variant}{(Variant == BatchNormLSTMVariant.Cooijmans ? $", maxLength={MaxLength}" : "")}, returnSequences={ReturnSequences})");

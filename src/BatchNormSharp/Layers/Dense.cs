@@ -1,3 +1,4 @@
+using BatchNormSharp.Kernels;
 using MathNet.Numerics.Distributions;
 
 namespace BatchNormSharp;
@@ -13,7 +14,7 @@ namespace BatchNormSharp;
 /// NaN outputs, as in PyTorch. A <see cref="BatchNorm"/> in training mode and the <see cref="Trainer"/> catch them
 /// downstream.</para>
 /// </remarks>
-public sealed class Dense : Layer
+public sealed class Dense : Layer, IAffineAbsorbingLayer
 {
     private readonly Parameter _weight;
     private readonly Parameter _bias;
@@ -72,6 +73,27 @@ public sealed class Dense : Layer
 
     /// <summary>The bias <c>b</c>, shape <c>[out]</c>.</summary>
     public Parameter Bias => _bias;
+
+    /// <summary>A new Dense computing this one followed by <paramref name="affine"/>: <c>W' = W · s</c> (each output
+    /// column scaled) and <c>b' = (b - c) · s + o</c>.</summary>
+    /// <param name="affine">The map applied to this layer's output.</param>
+    /// <returns>The new Dense, or <see langword="null"/> when the map has another number of features than
+    /// <see cref="OutFeatures"/>.</returns>
+    public Layer? AbsorbFollowingAffine(PerFeatureAffine affine)
+    {
+        ArgumentNullException.ThrowIfNull(affine);
+        if (affine.Features != OutFeatures)
+        {
+            return null;
+        }
+        // The weight is [in, out], so the map scales its columns; the seed only fills the new layer until then.
+        var folded = new Dense(InFeatures, OutFeatures, seed: 0);
+        BatchNormFold.Weight(_weight.Value.AsReadOnlySpan(), InFeatures, OutFeatures, affine.Scale,
+            folded._weight.Value.AsSpan());
+        BatchNormFold.Bias(_bias.Value.AsReadOnlySpan(), affine.Center, affine.Scale, affine.Offset,
+            folded._bias.Value.AsSpan());
+        return folded;
+    }
 
     /// <summary>Type <c>Dense</c> with <c>in_features</c> and <c>out_features</c>, for a whole-model file.</summary>
     /// <returns>The description.</returns>

@@ -356,6 +356,13 @@ public sealed class LSTM : Layer
         }
     }
 
+    /// <summary>Describes the layer for a whole-model file, in PyTorch's names (<c>input_size</c>, <c>hidden_size</c>,
+    /// <c>num_layers</c>) plus <c>return_sequences</c> and the initialisation (weights travel as tensors).</summary>
+    /// <returns>The description.</returns>
+    public override LayerConfig GetConfig() => new LayerConfig("LSTM")
+        .Set("input_size", InputSize).Set("hidden_size", HiddenSize).Set("num_layers", NumLayers)
+        .Set("return_sequences", ReturnSequences).Set("init", Initialization.ToString());
+
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"LSTM({InputSize}, {HiddenSize}, numLayers={NumLayers}, returnSequences={ReturnSequences})");

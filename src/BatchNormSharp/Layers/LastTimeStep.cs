@@ -68,6 +68,10 @@ public sealed class LastTimeStep : Layer
         return inputGradient;
     }
 
+    /// <summary>Describes the layer for a whole-model file: the type name only (no hyper-parameters).</summary>
+    /// <returns><c>LastTimeStep</c>.</returns>
+    public override LayerConfig GetConfig() => new("LastTimeStep");
+
     /// <inheritdoc/>
     public override string ToString() => "LastTimeStep()";
 }

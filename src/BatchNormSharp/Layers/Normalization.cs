@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using BatchNormSharp.Kernels;
 
 namespace BatchNormSharp;
 
@@ -16,7 +18,7 @@ namespace BatchNormSharp;
 /// <para>Unlike a BatchNorm as first layer, the scaling does not move with each batch and does not depend on the
 /// batch size: the usual choice for tabular inputs whose features have different units.</para>
 /// </remarks>
-public sealed class Normalization : Layer
+public sealed class Normalization : Layer, IPerFeatureAffineLayer
 {
     private readonly StateBuffer _mean;
     private readonly StateBuffer _variance;
@@ -120,6 +122,19 @@ public sealed class Normalization : Layer
         NormalizationFunctions.Backward(outputGradient.AsReadOnlySpan(), outputGradient.Length / NumFeatures,
             NumFeatures, _variance.Value.AsReadOnlySpan(), Epsilon, inputGradient.AsSpan());
         return inputGradient;
+    }
+
+    /// <summary>The layer computes <c>(x - mean) / max(√variance, ε)</c>: that map, with the division as a factor.</summary>
+    /// <param name="affine">The map.</param>
+    /// <returns>Always <see langword="true"/>.</returns>
+    public bool TryGetInferenceAffine([NotNullWhen(true)] out PerFeatureAffine? affine)
+    {
+        // (x - mean) / max(√variance, ε) = (x - mean) · (1 / max(√variance, ε)) + 0.
+        var scale = new double[NumFeatures];
+        NormalizationFunctions.Scale(_variance.Value.AsReadOnlySpan(), Epsilon, scale);
+        BatchNormFold.Reciprocal(scale, scale);
+        affine = new PerFeatureAffine(_mean.Value.AsReadOnlySpan(), scale, new double[NumFeatures]);
+        return true;
     }
 
     /// <summary>Type <c>Normalization</c> with <c>num_features</c> and <c>epsilon</c>, for a whole-model file (the

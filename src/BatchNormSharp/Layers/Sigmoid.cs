@@ -39,6 +39,10 @@ public sealed class Sigmoid : Layer
         return inputGradient;
     }
 
+    /// <summary>Describes the layer for a whole-model file: the type name only (no hyper-parameters).</summary>
+    /// <returns><c>Sigmoid</c>.</returns>
+    public override LayerConfig GetConfig() => new("Sigmoid");
+
     /// <inheritdoc/>
     public override string ToString() => "Sigmoid()";
 }

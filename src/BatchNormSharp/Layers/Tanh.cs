@@ -39,6 +39,10 @@ public sealed class Tanh : Layer
         return inputGradient;
     }
 
+    /// <summary>Describes the layer for a whole-model file: the type name only (no hyper-parameters).</summary>
+    /// <returns><c>Tanh</c>.</returns>
+    public override LayerConfig GetConfig() => new("Tanh");
+
     /// <inheritdoc/>
     public override string ToString() => "Tanh()";
 }

@@ -1,6 +1,3 @@
-using System.Globalization;
-using BatchNormSharp.Kernels;
-
 namespace BatchNormSharp;
 
 /// <summary>
@@ -12,6 +9,13 @@ namespace BatchNormSharp;
 /// <c>y = (z - runningMean) · s + β</c> with <c>s = γ / √(runningVar + ε)</c>, so after <c>z = x·W + b</c> the pair is
 /// one Dense with <c>W' = W · s</c> (each output column scaled) and <c>b' = (b - runningMean) · s + β</c>. The folded
 /// model has one matrix product and no normalisation per folded pair.</para>
+/// <para><b>Through the layer contract.</b> A layer that computes a constant per-feature affine map in inference
+/// (<see cref="IPerFeatureAffineLayer"/>: <see cref="BatchNorm"/> with running statistics, <see cref="Normalization"/>)
+/// is folded into the layer in front of it when that one can absorb it (<see cref="IAffineAbsorbingLayer"/>:
+/// <see cref="Dense"/>). Containers whose children run in sequence (<see cref="Layer.ChildrenRunInSequence"/>) are
+/// walked, and rebuilt with their folded children through their registered factory; every other layer is copied
+/// with <see cref="ModelFile.Copy{TLayer}"/>. A layer of your own joins by implementing those interfaces, or by being
+/// describable (<see cref="Layer.GetConfig"/>) to be copied.</para>
 /// <para><b>Precision.</b> Predictions equal the unfolded model's to about 1e-15 relative when the Dense outputs are
 /// centred within a few standard deviations of their running mean, as after training. The two models take the
 /// difference <c>z - runningMean</c> at different places, so when a Dense output's offset is much larger than its
@@ -20,140 +24,105 @@ namespace BatchNormSharp;
 /// k = 1e2, 4e-12 at k = 1e4, 3e-10 at k = 1e6), so 1e-12 holds up to k ≈ 2,500. Standardise the inputs (or put a
 /// BatchNorm first) to keep k small.</para>
 /// <para>Other layers are copied unchanged: a BatchNorm that does not follow a Dense (or has no running statistics,
-/// and so normalises with batch statistics even in inference), Normalization, ReLU and nested containers, in which
-/// the same folding applies.</para>
+/// and so normalises with batch statistics even in inference), a Normalization in front of the model, activations and
+/// nested containers, in which the same folding applies.</para>
 /// </remarks>
 public static class BatchNormFolding
 {
     /// <summary>
-    /// A new inference-mode model in which every BatchNorm with running statistics that directly follows a Dense (in
-    /// the same <see cref="Sequential"/>) is folded into a new Dense. The original model is not changed.
+    /// A new inference-mode model in which every BatchNorm with running statistics (or Normalization) that directly
+    /// follows a Dense (in the same <see cref="Sequential"/>) is folded into a new Dense. The original model is not
+    /// changed.
     /// </summary>
     /// <param name="model">A trained model; its mode does not matter, the folded model always uses running
     /// statistics.</param>
     /// <returns>A new model of new layers, in inference mode, holding copies of every parameter and buffer.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
-    /// <exception cref="NotSupportedException">The model holds a layer this method cannot copy (a layer of your own);
-    /// the message names it. Nothing is changed.</exception>
+    /// <exception cref="NotSupportedException">The model holds a layer this method cannot copy (a layer of your own
+    /// that does not describe itself); the message names it. Nothing is changed.</exception>
     public static Sequential FoldBatchNorm(this Sequential model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Fold(model, path: string.Empty).Eval();
+        return (Sequential)Fold(model, path: string.Empty).Eval();
     }
 
-    private static Sequential Fold(Sequential model, string path)
+    private static Layer Fold(Layer layer, string path)
     {
-        var source = model.Layers;
-        var folded = new List<Layer>(source.Count);
+        if (!layer.ChildrenRunInSequence)
+        {
+            return Copy(layer, path);
+        }
+        var source = layer.Children;
+        var folded = new List<NamedLayer>(source.Count);
         for (int i = 0; i < source.Count; i++)
         {
-            if (i + 1 < source.Count && FoldablePair(source[i], source[i + 1]) is var (dense, batchNorm))
+            if (i + 1 < source.Count && FoldPair(source[i].Layer, source[i + 1].Layer) is { } merged)
             {
-                folded.Add(FoldPair(dense, batchNorm));
-                i++; // the BatchNorm is inside the new Dense
+                folded.Add(new NamedLayer(source[i].Name, merged));
+                i++; // the affine map is inside the new layer
             }
             else
             {
-                string childPath = Layer.Join(path, i.ToString(CultureInfo.InvariantCulture));
-                folded.Add(source[i] is Sequential nested ? Fold(nested, childPath) : Copy(source[i], childPath));
+                folded.Add(new NamedLayer(source[i].Name, Fold(source[i].Layer, Layer.Join(path, source[i].Name))));
             }
         }
-        return new Sequential([.. folded]);
+        return Rebuild(layer, folded, path);
     }
 
-    // ---- Everything below reads or builds concrete layers through their public members: the one place to port when
-    // ---- the layer contract changes.
-
-    /// <summary>The pair when <paramref name="first"/> is a Dense and <paramref name="second"/> a BatchNorm of its width
-    /// that normalises with running statistics in inference.</summary>
-    private static (Dense Dense, BatchNorm BatchNorm)? FoldablePair(Layer first, Layer second) =>
-        first is Dense dense && second is BatchNorm { TrackRunningStats: true } batchNorm
-            && batchNorm.NumFeatures == dense.OutFeatures
-            ? (dense, batchNorm)
+    /// <summary>The one layer computing <paramref name="first"/> then <paramref name="second"/>, when the second is a
+    /// constant per-feature affine map in inference and the first can absorb it; otherwise null.</summary>
+    private static Layer? FoldPair(Layer first, Layer second) =>
+        first is IAffineAbsorbingLayer absorbing && second is IPerFeatureAffineLayer affineLayer
+            && affineLayer.TryGetInferenceAffine(out var affine)
+            ? absorbing.AbsorbFollowingAffine(affine)
             : null;
 
-    private static Dense FoldPair(Dense dense, BatchNorm batchNorm)
+    private static Layer Copy(Layer layer, string path)
     {
-        int inFeatures = dense.InFeatures, outFeatures = dense.OutFeatures;
-        ReadOnlySpan<double> weight = DenseWeightInOut(dense);
-        ReadOnlySpan<double> gamma = batchNorm.Weight is { } w ? w.Value.AsReadOnlySpan() : Ones(outFeatures);
-        ReadOnlySpan<double> beta = batchNorm.Bias is { } b ? b.Value.AsReadOnlySpan() : new double[outFeatures];
-
-        var scale = new double[outFeatures];
-        BatchNormFold.Scale(gamma, batchNorm.RunningVar!.AsReadOnlySpan(), batchNorm.Eps, scale);
-        var result = NewDense(inFeatures, outFeatures);
-        BatchNormFold.Weight(weight, inFeatures, outFeatures, scale, result.Weight.Value.AsSpan());
-        BatchNormFold.Bias(dense.Bias.Value.AsReadOnlySpan(), batchNorm.RunningMean!.AsReadOnlySpan(), scale, beta,
-            result.Bias.Value.AsSpan());
-        return result;
-    }
-
-    private static Layer Copy(Layer layer, string path) => layer switch
-    {
-        Dense dense => CopyDense(dense),
-        BatchNorm batchNorm => CopyBatchNorm(batchNorm),
-        ReLU => new ReLU(),
-        Normalization normalization => CopyState(normalization,
-            new Normalization(normalization.NumFeatures, normalization.Epsilon)),
-        _ => throw new NotSupportedException(
-            $"FoldBatchNorm builds a new model and can copy Dense, BatchNorm, Normalization, ReLU and Sequential " +
-            "layers, but layer " +
-            $"{path} is {layer} ({layer.GetType().Name}). Fold a model made of those layers; the original model is " +
-            "unchanged."),
-    };
-
-    private static Dense CopyDense(Dense dense)
-    {
-        var copy = NewDense(dense.InFeatures, dense.OutFeatures);
-        DenseWeightInOut(dense).CopyTo(copy.Weight.Value.AsSpan());
-        copy.Bias.Value.CopyFrom(dense.Bias.Value);
-        return copy;
-    }
-
-    private static BatchNorm CopyBatchNorm(BatchNorm batchNorm) => CopyState(batchNorm,
-        new BatchNorm(batchNorm.NumFeatures, batchNorm.Eps, batchNorm.Momentum, batchNorm.Affine,
-            batchNorm.TrackRunningStats)
+        try
         {
-            UnbiasedRunningVariance = batchNorm.UnbiasedRunningVariance,
-        });
-
-    /// <summary>Copies every parameter and buffer of <paramref name="source"/> into <paramref name="copy"/>, a layer
-    /// built with the same constructor arguments and so holding the same tensors in the same order.</summary>
-    private static TLayer CopyState<TLayer>(TLayer source, TLayer copy) where TLayer : Layer
-    {
-        for (int k = 0; k < copy.Parameters.Count; k++)
-        {
-            copy.Parameters[k].Value.CopyFrom(source.Parameters[k].Value);
+            return ModelFile.Copy(layer);
         }
-        for (int k = 0; k < copy.Buffers.Count; k++)
+        catch (ArgumentException error)
         {
-            copy.Buffers[k].Value.CopyFrom(source.Buffers[k].Value);
+            throw new NotSupportedException(
+                $"FoldBatchNorm builds a new model and copies each layer it does not fold through the layer's " +
+                $"description (ModelFile.Copy), but layer {path} is {layer} ({layer.GetType().Name}), which cannot be " +
+                $"copied: {ModelArchitecture.MessageOf(error)}. Fold a model of describable layers; the original " +
+                "model is unchanged.", error);
         }
-        return copy;
     }
 
-    /// <summary>A Dense whose parameters the caller overwrites; the seed only fills them until then.</summary>
-    private static Dense NewDense(int inFeatures, int outFeatures) => new(inFeatures, outFeatures, seed: 0);
-
-    /// <summary>The Dense weight as row-major <c>[in, out]</c>, the layout the folding arithmetic assumes.</summary>
-    private static ReadOnlySpan<double> DenseWeightInOut(Dense dense)
+    /// <summary>A new container of the same type and hyper-parameters holding <paramref name="children"/>, built by its
+    /// registered factory, with the container's own parameters and buffers (if any) copied.</summary>
+    private static Layer Rebuild(Layer container, List<NamedLayer> children, string path)
     {
-        var weight = dense.Weight;
-        // Dense keeps [in, out] and marks the parameter as transposed relative to PyTorch's Linear.weight [out, in].
-        if (!weight.TransposedInStateDict || weight.Value.Rank != 2
-            || weight.Value.Shape[0] != dense.InFeatures || weight.Value.Shape[1] != dense.OutFeatures)
+        var config = container.GetConfig();
+        var factory = config is null ? null : LayerRegistry.Find(config.Type);
+        Layer? rebuilt = null;
+        try
         {
-            throw new InvalidOperationException(
-                $"BatchNorm folding expected the weight of {dense} stored [in, out] = [{dense.InFeatures}, " +
-                $"{dense.OutFeatures}], but it is {weight}. The Dense layout changed; update BatchNormFolding.");
+            rebuilt = factory?.Invoke(LayerConfig.FromJson(config!.Type, config.ToJson(), children, valueBudget: null));
         }
-        return weight.Value.AsReadOnlySpan();
-    }
-
-    private static double[] Ones(int count)
-    {
-        var ones = new double[count];
-        ones.AsSpan().Fill(1.0);
-        return ones;
+        catch (Exception error) when (error is ArgumentException or InvalidDataException)
+        {
+            rebuilt = null;
+        }
+        if (rebuilt is null || !rebuilt.Children.Select(child => child.Layer).SequenceEqual(children.Select(child => child.Layer)))
+        {
+            string where = path.Length == 0 ? "the model" : $"layer {path}";
+            throw new NotSupportedException(
+                $"FoldBatchNorm rebuilds each container with its folded children through the container's registered " +
+                $"factory (LayerRegistry), but {where} ({container.GetType().Name}) is not described, not registered, or " +
+                "its factory does not take the children it is given. Describe and register it (Layer.GetConfig, " +
+                "LayerRegistry.Register) with a factory that passes on LayerConfig.Children; the original model is unchanged.");
+        }
+        var own = container.NamedState().Where(entry => !entry.Name.Contains('.', StringComparison.Ordinal))
+            .ToDictionary(entry => entry.Name, entry => entry.Value, StringComparer.Ordinal);
+        foreach (var entry in rebuilt.NamedState().Where(entry => own.ContainsKey(entry.Name)))
+        {
+            entry.Value.CopyFrom(own[entry.Name]);
+        }
+        return rebuilt;
     }
 }

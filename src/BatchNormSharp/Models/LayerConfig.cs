@@ -201,6 +201,12 @@ public sealed class LayerConfig
         budget.Value -= values;
     }
 
+    /// <summary>As <see cref="RequireWithinBudget(long)"/> for a count computed in floating point, so that the product
+    /// of damaged sizes cannot overflow into a small number.</summary>
+    /// <exception cref="InvalidDataException">The budget holds fewer values.</exception>
+    internal void RequireWithinBudget(double values) =>
+        RequireWithinBudget(values >= long.MaxValue || double.IsNaN(values) ? long.MaxValue : (long)Math.Max(values, 0.0));
+
     /// <summary>The hyper-parameters no getter has asked for: in a file, names its factory does not know.</summary>
     internal IEnumerable<string> UnreadNames => Names.Where(name => !_read.Contains(name));
 

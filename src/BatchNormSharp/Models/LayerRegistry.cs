@@ -89,7 +89,73 @@ public static class LayerRegistry
         ["BatchNorm"] = static config => BatchNorm(config),
         ["ReLU"] = static _ => new ReLU(),
         ["Normalization"] = static config => Normalization(config),
+        ["Sigmoid"] = static _ => new Sigmoid(),
+        ["Tanh"] = static _ => new Tanh(),
+        ["LSTM"] = static config => Lstm(config),
+        ["BatchNormLSTM"] = static config => BatchNormLstm(config),
+        [BatchNormGroup.TypeName] = static config => BatchNormGroup.FromConfig(config),
+        ["LastTimeStep"] = static _ => new LastTimeStep(),
     };
+
+    private static LSTM Lstm(LayerConfig config)
+    {
+        int inputSize = config.GetInt32("input_size"), hiddenSize = config.GetInt32("hidden_size");
+        int numLayers = config.GetInt32("num_layers");
+        // Four [4H, max(I, H)] blocks per stacked layer bound the weights, their gradients and the drivers' scratch.
+        config.RequireWithinBudget(16.0 * hiddenSize * (Math.Max(inputSize, hiddenSize) + hiddenSize + 2) * Math.Max(numLayers, 1));
+        return new LSTM(inputSize, hiddenSize, seed: 0, numLayers, config.GetBoolean("return_sequences"),
+            Enumeration<RecurrentInit>(config, "init"));
+    }
+
+    private static BatchNormLSTM BatchNormLstm(LayerConfig config)
+    {
+        int inputSize = config.GetInt32("input_size"), hiddenSize = config.GetInt32("hidden_size");
+        var variant = Enumeration<BatchNormLSTMVariant>(config, "variant");
+        int maxLength = config.GetInt32("max_length");
+        // The weights and their gradients. The BatchNorm groups were charged when the children of the description were
+        // built; the constructor builds them again, so the description must hold exactly those groups.
+        config.RequireWithinBudget(8.0 * hiddenSize * (inputSize + hiddenSize + 1));
+        RequireGroups(config, variant == BatchNormLSTMVariant.SharedGateStatistics
+            ? [("bn_gates", 4, hiddenSize)]
+            : [("bn_ih", maxLength, 4 * hiddenSize), ("bn_hh", maxLength, 4 * hiddenSize), ("bn_c", maxLength, hiddenSize)]);
+        return new BatchNormLSTM(inputSize, hiddenSize, variant, seed: 0, maxLength,
+            config.GetBoolean("return_sequences"), eps: config.GetDouble("eps"), momentum: config.GetDouble("momentum"));
+    }
+
+    /// <summary>Requires the described children to be BatchNorm groups of these names and sizes, before the layer's
+    /// constructor allocates its own: damaged sizes must not allocate more than the file justifies.</summary>
+    private static void RequireGroups(LayerConfig config, (string Name, int Count, int Features)[] expected)
+    {
+        bool matches = config.Children.Count == expected.Length;
+        for (int k = 0; matches && k < expected.Length; k++)
+        {
+            var child = config.Children[k];
+            var description = child.Layer.GetConfig();
+            matches = child.Name == expected[k].Name && description?.Type == BatchNormGroup.TypeName
+                && description.GetInt32("count") == expected[k].Count
+                && description.GetInt32("features") == expected[k].Features;
+        }
+        if (!matches)
+        {
+            throw new InvalidDataException(
+                $"The children of {config.Type} must be its BatchNorm groups " +
+                $"[{string.Join(", ", expected.Select(group => $"{group.Name}: {group.Count} x {group.Features}"))}] for its " +
+                $"hyper-parameters, but are [{string.Join(", ", config.Children.Select(child => $"{child.Name}: {child.Layer}"))}].");
+        }
+    }
+
+    /// <summary>Reads an enumeration stored by its name; a name that is not one of its members is damage.</summary>
+    private static TEnum Enumeration<TEnum>(LayerConfig config, string name) where TEnum : struct, Enum
+    {
+        string text = config.GetString(name);
+        if (!Enum.TryParse(text, ignoreCase: false, out TEnum value) || !Enum.IsDefined(value)
+            || text.Length == 0 || !char.IsAsciiLetter(text[0]))
+        {
+            throw new InvalidDataException(
+                $"Hyper-parameter '{name}' must be one of {string.Join(", ", Enum.GetNames<TEnum>())}, but is '{text}'.");
+        }
+        return value;
+    }
 
     private static Dense Dense(LayerConfig config)
     {
