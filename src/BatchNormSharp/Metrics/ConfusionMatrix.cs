@@ -7,7 +7,7 @@ namespace BatchNormSharp;
 /// Counts of (true class, predicted class) pairs, from <see cref="ClassificationMetrics.ConfusionMatrix"/>: row = true
 /// class, column = predicted class, as sklearn's <c>confusion_matrix</c>.
 /// </summary>
-public sealed class ConfusionMatrix
+public sealed class ConfusionMatrix : IEquatable<ConfusionMatrix>
 {
     private readonly int[,] _counts;
 
@@ -87,4 +87,25 @@ public sealed class ConfusionMatrix
 
     private static double Ratio(int numerator, int denominator) =>
         denominator == 0 ? 0.0 : (double)numerator / denominator;
+
+    /// <summary>Whether <paramref name="other"/> holds the same counts (value equality, so that two evaluations compare
+    /// equal when they scored the same).</summary>
+    /// <param name="other">Another matrix.</param>
+    /// <returns><see langword="true"/> for equal class counts and cells.</returns>
+    public bool Equals(ConfusionMatrix? other) =>
+        other is not null && other.Classes == Classes && _counts.Cast<int>().SequenceEqual(other._counts.Cast<int>());
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as ConfusionMatrix);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (int count in _counts)
+        {
+            hash.Add(count);
+        }
+        return hash.ToHashCode();
+    }
 }
