@@ -64,7 +64,8 @@ internal sealed class TrainingStep
         Tensor gradient = _loss.Backward();
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
-            gradient = _layers[i].Backward(gradient);
+            // The first layer's input gradient is skipped, as Fit does and as torch does for data.
+            gradient = _layers[i].Backward(gradient, computeInputGradient: i > 0)!;
         }
         _optimizer.Step();
         _optimizer.ZeroGrad();
