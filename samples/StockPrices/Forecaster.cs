@@ -31,7 +31,7 @@ internal static class Forecaster
             Verbosity = FitVerbosity.Silent,
         };
         var history = trainer.Fit(data.Training.Inputs, data.Training.Targets, fit, new EpochLines());
-        double[] predicted = [.. trainer.Predict(data.Test.Inputs).Values.AsSpan().ToArray().Select(data.Unscale)];
+        double[] predicted = data.ToCloses(trainer.Predict(data.Test.Inputs).Values.AsSpan());
         return new Forecast(history, predicted);
     }
 

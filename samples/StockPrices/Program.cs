@@ -10,7 +10,9 @@ using StockPrices;
 // "tomorrow equals today".
 //
 // Usage: dotnet run --project samples/StockPrices -c Release [-- --seed N] [--epochs N] [--lookback N] [--hidden N]
-//            [--variant seed|cooijmans] [--from 2005|2000] [--out DIR]
+//            [--variant seed|cooijmans] [--target closes|returns] [--from 2005|2000] [--out DIR]
+//   --target closes   (default) the next close, min-max scaled with the training range, as the seed did;
+//   --target returns  the next daily return, standardised; the forecast is the last close times one plus it.
 StocksOptions options;
 try
 {
@@ -23,11 +25,14 @@ catch (ArgumentException exception)
 }
 
 var data = StockSeries.Load(Path.Combine(AppContext.BaseDirectory, "data", "sp500-2000.csv"), options.FromYear,
-    options.LookBack);
+    options.LookBack, options.Target);
+string scaling = options.Target == ForecastTarget.Closes
+    ? string.Create(CultureInfo.InvariantCulture, $"closes min-max scaled with the training range {data.Offset:F2} to {data.Offset + data.Spread:F2}")
+    : string.Create(CultureInfo.InvariantCulture, $"daily returns standardised with the training mean {data.Offset:E2} and deviation {data.Spread:E2}");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"S&P 500 daily closes {data.Dates[0]:yyyy-MM-dd} to {data.Dates[^1]:yyyy-MM-dd}: {data.TrainingDays} training " +
     $"days (the last 20% of their windows validate), {data.TestDays} test days from {data.TestStart:yyyy-MM-dd}; " +
-    $"min-max scaled with the training range {data.Minimum:F2} to {data.Maximum:F2}; look-back {options.LookBack}, " +
+    $"{scaling}; look-back {options.LookBack}, " +
     $"hidden {options.Hidden}, seed {options.Seed}."));
 
 var clock = Stopwatch.StartNew();

@@ -4,29 +4,46 @@ using BatchNormSharp;
 namespace StockPrices;
 
 /// <summary>
-/// The S&amp;P 500's daily closes, split in time order 70/30, min-max scaled with the training part's range, and cut
-/// into look-back windows whose target is the next day's close.
+/// The S&amp;P 500's daily closes, split in time order 70/30, and cut into look-back windows whose target is the next
+/// day: either the closes themselves, min-max scaled with the training part's range (the seed's), or the daily returns
+/// <c>close_t / close_{t-1} - 1</c>, standardised with the training part's mean and standard deviation.
 /// </summary>
 /// <remarks>
 /// The test windows start <c>lookBack</c> days before the split, so that every test day is a target (its window reads
-/// only earlier closes, some of them training days): the models and the naive forecast are scored on the same days.
+/// only earlier days, some of them training days): the models and the naive forecast are scored on the same days.
+/// Scaling is fitted on the training part only: the test part is unknown when the model is trained.
 /// </remarks>
 internal sealed class StockSeries
 {
     private const double TrainingFraction = 0.7;
 
-    private StockSeries(DateOnly[] dates, double[] closes, int trainingDays, int lookBack)
+    private StockSeries(DateOnly[] dates, double[] closes, int trainingDays, int lookBack, ForecastTarget target)
     {
         Dates = dates;
         Closes = closes;
         TrainingDays = trainingDays;
         LookBack = lookBack;
-        // Fitted on the training part only: the test part's range is unknown when the model is trained.
-        Minimum = closes.AsSpan(0, trainingDays).ToArray().Min();
-        Maximum = closes.AsSpan(0, trainingDays).ToArray().Max();
-        double[] scaled = [.. closes.Select(Scale)];
-        Training = SeriesWindows.Create(scaled.AsSpan(0, trainingDays), lookBack);
-        Test = SeriesWindows.Create(scaled.AsSpan(trainingDays - lookBack), lookBack);
+        Target = target;
+        if (target == ForecastTarget.Closes)
+        {
+            double[] training = closes[..trainingDays];
+            Offset = training.Min();
+            Spread = training.Max() - Offset;
+            double[] scaled = [.. closes.Select(close => (close - Offset) / Spread)];
+            Training = SeriesWindows.Create(scaled.AsSpan(0, trainingDays), lookBack);
+            Test = SeriesWindows.Create(scaled.AsSpan(trainingDays - lookBack), lookBack);
+        }
+        else
+        {
+            // returns[j] is day j + 1's return; the training days' returns are j < trainingDays - 1.
+            double[] returns = [.. closes.Skip(1).Select((close, j) => (close / closes[j]) - 1.0)];
+            double[] training = returns[..(trainingDays - 1)];
+            Offset = training.Average();
+            Spread = Math.Sqrt(training.Select(r => (r - Offset) * (r - Offset)).Sum() / training.Length);
+            double[] scaled = [.. returns.Select(r => (r - Offset) / Spread)];
+            Training = SeriesWindows.Create(scaled.AsSpan(0, trainingDays - 1), lookBack);
+            Test = SeriesWindows.Create(scaled.AsSpan(trainingDays - 1 - lookBack), lookBack);
+        }
     }
 
     public DateOnly[] Dates { get; }
@@ -39,9 +56,13 @@ internal sealed class StockSeries
 
     public int LookBack { get; }
 
-    public double Minimum { get; }
+    public ForecastTarget Target { get; }
 
-    public double Maximum { get; }
+    /// <summary>What the scaling subtracts: the training closes' minimum, or the training returns' mean.</summary>
+    public double Offset { get; }
+
+    /// <summary>What the scaling divides by: the training closes' range, or the training returns' standard deviation.</summary>
+    public double Spread { get; }
 
     /// <summary>Windows of the training part: inputs <c>[TrainingDays - lookBack, lookBack, 1]</c>.</summary>
     public WindowedSeries Training { get; }
@@ -57,13 +78,21 @@ internal sealed class StockSeries
 
     public DateOnly TestStart => Dates[TrainingDays];
 
-    public double Scale(double close) => (close - Minimum) / (Maximum - Minimum);
-
-    public double Unscale(double scaled) => Minimum + (scaled * (Maximum - Minimum));
+    /// <summary>Turns the model's scaled outputs for the test days into closes in index points.</summary>
+    public double[] ToCloses(ReadOnlySpan<double> scaled)
+    {
+        var closes = new double[scaled.Length];
+        for (int i = 0; i < closes.Length; i++)
+        {
+            double value = Offset + (scaled[i] * Spread);
+            closes[i] = Target == ForecastTarget.Closes ? value : Closes[TrainingDays + i - 1] * (1.0 + value);
+        }
+        return closes;
+    }
 
     /// <summary>Reads <c>date,…,close,…</c> from <paramref name="path"/>, keeping the days from
     /// <paramref name="fromYear"/> on.</summary>
-    public static StockSeries Load(string path, int fromYear, int lookBack)
+    public static StockSeries Load(string path, int fromYear, int lookBack, ForecastTarget target)
     {
         var dates = new List<DateOnly>();
         var closes = new List<double>();
@@ -85,6 +114,6 @@ internal sealed class StockSeries
             }
         }
         int trainingDays = (int)(TrainingFraction * closes.Count);
-        return new StockSeries([.. dates], [.. closes], trainingDays, lookBack);
+        return new StockSeries([.. dates], [.. closes], trainingDays, lookBack, target);
     }
 }

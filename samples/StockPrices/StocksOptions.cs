@@ -4,7 +4,7 @@ using BatchNormSharp;
 namespace StockPrices;
 
 /// <summary>Command-line options: <c>--seed N</c>, <c>--epochs N</c>, <c>--lookback N</c>, <c>--hidden N</c>,
-/// <c>--variant seed|cooijmans</c>, <c>--from 2005|2000</c>, <c>--out DIR</c>.</summary>
+/// <c>--variant seed|cooijmans</c>, <c>--target closes|returns</c>, <c>--from 2005|2000</c>, <c>--out DIR</c>.</summary>
 internal sealed record StocksOptions
 {
     public int Seed { get; init; }
@@ -20,6 +20,8 @@ internal sealed record StocksOptions
 
     public BatchNormLSTMVariant Variant { get; init; } = BatchNormLSTMVariant.SharedGateStatistics;
 
+    public ForecastTarget Target { get; init; } = ForecastTarget.Closes;
+
     // The seed notebook's range starts in 2005; the file goes back to 2000.
     public int FromYear { get; init; } = 2005;
 
@@ -27,7 +29,7 @@ internal sealed record StocksOptions
 
     public const string Usage =
         "Usage: StockPrices [--seed N] [--epochs N] [--lookback N] [--hidden N] [--variant seed|cooijmans] " +
-        "[--from 2005|2000] [--out DIR]";
+        "[--target closes|returns] [--from 2005|2000] [--out DIR]";
 
     public static StocksOptions Parse(string[] args)
     {
@@ -41,6 +43,7 @@ internal sealed record StocksOptions
                 "--lookback" => options with { LookBack = Number(args, ++i, 1) },
                 "--hidden" => options with { Hidden = Number(args, ++i, 1) },
                 "--variant" => options with { Variant = ParseVariant(Text(args, ++i)) },
+                "--target" => options with { Target = ParseTarget(Text(args, ++i)) },
                 "--from" => options with { FromYear = ParseYear(Number(args, ++i, 2000)) },
                 "--out" => options with { OutputFolder = Text(args, ++i) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'. {Usage}"),
@@ -54,6 +57,13 @@ internal sealed record StocksOptions
         "seed" => BatchNormLSTMVariant.SharedGateStatistics,
         "cooijmans" => BatchNormLSTMVariant.Cooijmans,
         _ => throw new ArgumentException($"Option '--variant' takes 'seed' or 'cooijmans', but got '{value}'. {Usage}"),
+    };
+
+    private static ForecastTarget ParseTarget(string value) => value switch
+    {
+        "closes" => ForecastTarget.Closes,
+        "returns" => ForecastTarget.Returns,
+        _ => throw new ArgumentException($"Option '--target' takes 'closes' or 'returns', but got '{value}'. {Usage}"),
     };
 
     private static int ParseYear(int year) => year is 2000 or 2005
