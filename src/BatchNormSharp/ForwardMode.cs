@@ -2,8 +2,8 @@ namespace BatchNormSharp;
 
 /// <summary>
 /// Whether a forward pass trains the network or runs it for prediction: PyTorch's <c>model.train()</c> and
-/// <c>model.eval()</c>. It is passed to every <see cref="ILayer.Forward"/> call, and each layer keeps the mode it last
-/// ran in as <see cref="ILayer.Mode"/>.
+/// <c>model.eval()</c>. It is passed to every <see cref="Layer.Forward(Tensor, ForwardMode)"/> call, and each layer keeps the mode it last
+/// ran in as <see cref="Layer.Mode"/>.
 /// </summary>
 public enum ForwardMode
 {

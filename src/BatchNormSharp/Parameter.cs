@@ -1,7 +1,7 @@
 namespace BatchNormSharp;
 
 /// <summary>
-/// A trainable tensor of a layer together with the gradient that <see cref="ILayer.Backward"/> accumulates into it.
+/// A trainable tensor of a layer together with the gradient that <see cref="Layer.Backward(Tensor)"/> accumulates into it.
 /// </summary>
 /// <remarks>
 /// Names follow PyTorch's state-dict names (<c>weight</c>, <c>bias</c>), so that a parameter listed here is the

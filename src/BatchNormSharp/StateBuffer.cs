@@ -15,11 +15,20 @@ public sealed class StateBuffer
     /// <param name="value">The values; the buffer keeps this tensor (no copy).</param>
     /// <param name="isInteger">Whether the buffer holds a count (saved as a 64-bit integer, like
     /// <c>num_batches_tracked</c>) rather than measurements.</param>
-    /// <exception cref="ArgumentException">The name is empty or contains a dot.</exception>
+    /// <exception cref="ArgumentException">The name is empty or contains a dot, or an integer buffer holds a value that
+    /// is not a whole number of magnitude at most 2^53 (what a saved <c>int64</c> holds exactly).</exception>
     public StateBuffer(string name, Tensor value, bool isInteger = false)
     {
         Guard.StateName(name, nameof(name));
         ArgumentNullException.ThrowIfNull(value);
+        if (isInteger && !StateDictionary.HoldsWholeNumbers(value))
+        {
+            // Checked here, not first in StateDict() or a save, where the buffer's owner would be far from the cause.
+            throw new ArgumentException(
+                $"Integer buffer '{name}' must hold whole numbers of magnitude at most 2^53, but holds " +
+                $"{FirstFraction(value).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}. Round " +
+                "the values, or pass isInteger: false for a buffer of measurements.", nameof(value));
+        }
         Name = name;
         Value = value;
         IsInteger = isInteger;
@@ -36,6 +45,18 @@ public sealed class StateBuffer
     /// 64-bit integer). Integer buffers hold whole numbers and are not counted as float parameters.
     /// </summary>
     public bool IsInteger { get; }
+
+    private static double FirstFraction(Tensor value)
+    {
+        foreach (double x in value.AsReadOnlySpan())
+        {
+            if (!StateDictionary.HoldsWholeNumbers(Tensor.Full(x)))
+            {
+                return x;
+            }
+        }
+        return 0.0;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} {Tensor.FormatShape(Value.Shape)}";

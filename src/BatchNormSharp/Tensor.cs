@@ -21,6 +21,16 @@ public sealed class Tensor
 
     private Tensor(double[] values, int[] shape)
     {
+        // The one invariant every kernel relies on, checked for real (not a Debug.Assert, which Release drops): the
+        // storage holds exactly the product of the shape. Kernels read spans by shape without bounds checks, so a
+        // tensor whose shape promised more values than it holds would let them read or write past its array.
+        int count = ElementCount(shape);
+        if (values.Length != count)
+        {
+            throw new ArgumentException(
+                $"Shape {FormatShape(shape)} holds {count.ToString(CultureInfo.InvariantCulture)} values, but the " +
+                $"storage has {values.Length.ToString(CultureInfo.InvariantCulture)}.", nameof(values));
+        }
         _values = values;
         _shape = shape;
     }
@@ -37,10 +47,11 @@ public sealed class Tensor
     /// <summary>Gets or sets the element at <paramref name="index"/> of a rank-1 tensor.</summary>
     /// <param name="index">The zero-based position.</param>
     /// <exception cref="InvalidOperationException">The tensor is not rank 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> lies outside the shape.</exception>
     public double this[int index]
     {
-        get { RequireRank(1); return _values[index]; }
-        set { RequireRank(1); _values[index] = value; }
+        get { RequireRank(1); return _values[CheckedIndex(index)]; }
+        set { RequireRank(1); _values[CheckedIndex(index)] = value; }
     }
 
     /// <summary>Gets or sets the element at <paramref name="row"/>, <paramref name="column"/> of a rank-2 tensor.</summary>
@@ -57,7 +68,8 @@ public sealed class Tensor
     /// <summary>Creates a tensor of the given shape filled with zeros.</summary>
     /// <param name="shape">The dimensions, each zero or more. No dimensions makes a scalar.</param>
     /// <returns>A new zero tensor.</returns>
-    /// <exception cref="ArgumentException">A dimension is negative.</exception>
+    /// <exception cref="ArgumentException">A dimension is negative, or a dimension or the product of all exceeds
+    /// <see cref="Array.MaxLength"/>.</exception>
     public static Tensor Zeros(params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -93,7 +105,8 @@ public sealed class Tensor
         ArgumentNullException.ThrowIfNull(values);
         int rows = values.GetLength(0), columns = values.GetLength(1);
         var tensor = Zeros(rows, columns);
-        for (int i = 0; i < rows; i++)
+        // An empty tensor may still have two billion rows: no loop over rows without a column to copy.
+        for (int i = 0; i < (columns == 0 ? 0 : rows); i++)
         {
             for (int j = 0; j < columns; j++)
             {
@@ -106,10 +119,19 @@ public sealed class Tensor
     /// <summary>Creates a rank-2 tensor from equally long rows (a jagged array, as JSON and CSV readers give).</summary>
     /// <param name="rows">The rows; every row must have the same length.</param>
     /// <returns>A new tensor of shape <c>[rows.Length, rows[0].Length]</c>.</returns>
-    /// <exception cref="ArgumentException">The rows differ in length.</exception>
+    /// <exception cref="ArgumentException">A row is <see langword="null"/>, or the rows differ in length.</exception>
     public static Tensor FromRows(IReadOnlyList<double[]> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (rows[i] is null)
+            {
+                throw new ArgumentException(
+                    $"Expected {rows.Count.ToString(CultureInfo.InvariantCulture)} rows of values, but row " +
+                    $"{i.ToString(CultureInfo.InvariantCulture)} is null. Pass an array for every row.", nameof(rows));
+            }
+        }
         int columns = rows.Count == 0 ? 0 : rows[0].Length;
         var tensor = Zeros(rows.Count, columns);
         for (int i = 0; i < rows.Count; i++)
@@ -146,11 +168,17 @@ public sealed class Tensor
     /// <summary>Creates a rank-2 tensor holding a copy of a MathNet matrix.</summary>
     /// <param name="matrix">The matrix; row <c>i</c> becomes sample <c>i</c>.</param>
     /// <returns>A new tensor of shape <c>[matrix.RowCount, matrix.ColumnCount]</c>.</returns>
+    /// <exception cref="ArgumentException">The matrix has more elements than an array can hold
+    /// (<see cref="Array.MaxLength"/>), as a sparse matrix may.</exception>
     public static Tensor FromMatrix(Matrix<double> matrix)
     {
         ArgumentNullException.ThrowIfNull(matrix);
+        int[] shape = [matrix.RowCount, matrix.ColumnCount];
+        // Checked before copying: MathNet sizes the copy as RowCount * ColumnCount in int, which wraps around for a
+        // large sparse matrix (65537 x 65536 gives 65,536) instead of failing.
+        ElementCount(shape);
         // ToRowMajorArray copies whatever storage the matrix has (dense column-major, sparse, diagonal).
-        return new Tensor(matrix.ToRowMajorArray(), [matrix.RowCount, matrix.ColumnCount]);
+        return new Tensor(matrix.ToRowMajorArray(), shape);
     }
 
     /// <summary>Copies a rank-2 tensor into a new dense MathNet matrix.</summary>
@@ -173,7 +201,7 @@ public sealed class Tensor
     {
         RequireRank(2);
         var result = new double[_shape[0], _shape[1]];
-        for (int i = 0; i < _shape[0]; i++)
+        for (int i = 0; i < (_values.Length == 0 ? 0 : _shape[0]); i++)
         {
             for (int j = 0; j < _shape[1]; j++)
             {
@@ -300,8 +328,21 @@ public sealed class Tensor
     }
 
     /// <summary>
+    /// Returns <paramref name="buffer"/> when it already has <paramref name="shape"/>, otherwise a new zero tensor of
+    /// that shape: how layers reuse their output and gradient storage between calls, for any rank.
+    /// </summary>
+    internal static Tensor Reuse(Tensor? buffer, ReadOnlySpan<int> shape)
+    {
+        if (buffer is not null && shape.SequenceEqual(buffer._shape))
+        {
+            return buffer;
+        }
+        return Zeros(shape.ToArray());
+    }
+
+    /// <summary>
     /// Returns <paramref name="buffer"/> when it already has shape <c>[rows, columns]</c>, otherwise a new zero tensor
-    /// of that shape: how layers reuse their output and gradient storage between calls.
+    /// of that shape.
     /// </summary>
     internal static Tensor Reuse(Tensor? buffer, int rows, int columns)
     {
@@ -312,33 +353,75 @@ public sealed class Tensor
         return Zeros(rows, columns);
     }
 
-    private static int ElementCount(int[] shape)
+    /// <summary>
+    /// The number of elements of <paramref name="shape"/>, or -1 when a dimension is negative, a dimension exceeds
+    /// <see cref="Array.MaxLength"/>, or the product does. The dimension bound holds even beside a zero (so
+    /// <c>[2147483647, 0]</c> is refused wherever the zero stands): <see cref="To2DArray"/> could not hold such a
+    /// dimension.
+    /// </summary>
+    internal static long TryElementCount(ReadOnlySpan<int> shape)
     {
         long count = 1;
         foreach (int dimension in shape)
         {
-            if (dimension < 0)
+            if (dimension < 0 || dimension > Array.MaxLength)
             {
-                throw new ArgumentException(
-                    $"Every dimension must be zero or more, but the shape is {FormatShape(shape)}.", nameof(shape));
+                return -1;
             }
+        }
+        if (shape.Contains(0))
+        {
+            return 0; // wherever the zero stands: [65536, 65536, 0] is as empty as [0, 65536, 65536]
+        }
+        foreach (int dimension in shape)
+        {
+            // count <= Array.MaxLength < 2^31 and dimension < 2^31, so the product fits a long.
             count *= dimension;
             if (count > Array.MaxLength)
             {
-                throw new ArgumentException(
-                    $"Shape {FormatShape(shape)} has more elements than an array can hold ({Array.MaxLength}).",
-                    nameof(shape));
+                return -1;
             }
         }
-        return (int)count;
+        return count;
+    }
+
+    private static int ElementCount(int[] shape)
+    {
+        long count = TryElementCount(shape);
+        if (count >= 0)
+        {
+            return (int)count;
+        }
+        if (shape.AsSpan().IndexOfAnyInRange(int.MinValue, -1) >= 0)
+        {
+            throw new ArgumentException(
+                $"Every dimension must be zero or more, but the shape is {FormatShape(shape)}.", nameof(shape));
+        }
+        throw new ArgumentException(
+            $"Shape {FormatShape(shape)} has more elements than an array can hold, or a dimension larger than one " +
+            $"({Array.MaxLength.ToString(CultureInfo.InvariantCulture)}). Use smaller dimensions or split the data.",
+            nameof(shape));
+    }
+
+    private int CheckedIndex(int index)
+    {
+        if ((uint)index >= (uint)_values.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index,
+                $"Index {index.ToString(CultureInfo.InvariantCulture)} lies outside shape {FormatShape(_shape)}; " +
+                $"expected 0 to {(_values.Length - 1).ToString(CultureInfo.InvariantCulture)}.");
+        }
+        return index;
     }
 
     private int FlatIndex(int row, int column)
     {
         if ((uint)row >= (uint)_shape[0] || (uint)column >= (uint)_shape[1])
         {
-            throw new ArgumentOutOfRangeException(nameof(row),
-                $"Index [{row}, {column}] lies outside shape {FormatShape(_shape)}.");
+            throw new ArgumentOutOfRangeException((uint)row >= (uint)_shape[0] ? nameof(row) : nameof(column),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Index [{row}, {column}] lies outside shape {FormatShape(_shape)}; expected rows 0 to " +
+                    $"{_shape[0] - 1} and columns 0 to {_shape[1] - 1}."));
         }
         return (row * _shape[1]) + column;
     }

@@ -2,11 +2,16 @@ using BatchNormSharp.Benchmarks.Comparison;
 using BenchmarkDotNet.Running;
 
 // `--compare [workload ...]` prints the library's figures for tools/bench/compare-with-pytorch.sh (a quick
-// median-of-samples run, one and two threads, and the FMA peak); anything else goes to BenchmarkDotNet, e.g.
+// median-of-samples run, one and two threads, and the FMA peak); `--threshold` measures the worker pool's split
+// threshold (Comparison/ThresholdProbe.cs); anything else goes to BenchmarkDotNet, e.g.
 // `dotnet run -c Release -- --filter '*BatchNorm*'`.
 if (args is ["--compare", .. var only])
 {
     ComparisonRunner.Run(Console.Out, only);
+}
+else if (args is ["--threshold"])
+{
+    ThresholdProbe.Run(Console.Out);
 }
 else
 {

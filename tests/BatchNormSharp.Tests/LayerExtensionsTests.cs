@@ -7,7 +7,7 @@ public class LayerExtensionsTests
     [Fact]
     public void Mode_NewLayers_StartInTrainingLikePyTorch()
     {
-        ILayer[] layers = [new Dense(2, 3, seed: 1), new BatchNorm(3), new ReLU(), new Sequential()];
+        Layer[] layers = [new Dense(2, 3, seed: 1), new BatchNorm(3), new ReLU(), new Sequential()];
 
         layers.Select(layer => layer.Mode).Should().AllBeEquivalentTo(ForwardMode.Training);
     }
@@ -89,6 +89,6 @@ public class LayerExtensionsTests
         AllLayers(model).Should().OnlyContain(layer => layer.Mode == ForwardMode.Training);
     }
 
-    private static IEnumerable<ILayer> AllLayers(ILayer layer) =>
+    private static IEnumerable<Layer> AllLayers(Layer layer) =>
         layer is Sequential sequential ? sequential.Layers.SelectMany(AllLayers).Prepend(layer) : [layer];
 }

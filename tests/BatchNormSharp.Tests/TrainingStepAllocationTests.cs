@@ -13,7 +13,7 @@ public class TrainingStepAllocationTests
     public void Step_IrisNetworkWarmedUp_AllocatesNothing()
     {
         var random = new Random(3);
-        ILayer[] layers =
+        Layer[] layers =
         [
             new Dense(4, 10, random), new BatchNorm(10), new ReLU(), new Dense(10, 3, random), new BatchNorm(3),
         ];
@@ -27,7 +27,7 @@ public class TrainingStepAllocationTests
     public void Step_MlpWarmedUp_AllocatesNothing()
     {
         var random = new Random(4);
-        ILayer[] layers =
+        Layer[] layers =
         [
             new Dense(784, 256, random), new BatchNorm(256), new ReLU(),
             new Dense(256, 128, random), new BatchNorm(128), new ReLU(),
@@ -84,7 +84,7 @@ public class TrainingStepAllocationTests
     {
         // The counter can see allocations: a batch of a new size needs new output tensors.
         var random = new Random(5);
-        ILayer[] layers = [new Dense(4, 10, random), new BatchNorm(10)];
+        Layer[] layers = [new Dense(4, 10, random), new BatchNorm(10)];
         var step = new Step(layers);
         step.Run(Batch(32, 4, random), Labels(32, 10, random));
         var otherBatch = Batch(16, 4, random);
@@ -98,7 +98,7 @@ public class TrainingStepAllocationTests
         allocated.Should().BePositive();
     }
 
-    private static long AllocatedBytesOverSteps(ILayer[] layers, Tensor input, int[] labels) =>
+    private static long AllocatedBytesOverSteps(Layer[] layers, Tensor input, int[] labels) =>
         KernelThreads.Run(KernelThreading.SingleThread, () =>
         {
             var step = new Step(layers);
@@ -137,7 +137,7 @@ public class TrainingStepAllocationTests
     }
 
     /// <summary>Forward through the layers, cross-entropy, backward in reverse, SGD-momentum step, zeroed gradients.</summary>
-    private sealed class Step(ILayer[] layers)
+    private sealed class Step(Layer[] layers)
     {
         private readonly SoftmaxCrossEntropy _loss = new();
         private readonly SgdMomentum _optimizer =

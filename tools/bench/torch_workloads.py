@@ -93,6 +93,14 @@ def matrix_product(n):
 
 
 # name -> function that builds the inputs and returns the call to time. The names are the library's.
+def lstm_step(batch_normalised):
+    """A recurrent regressor's training step (torch_lstm_workloads.py; imported here because it takes its timer from
+    this file)."""
+    import torch_lstm_workloads as lstm
+    body = lstm.SeedBnLstm(lstm.INPUT, lstm.HIDDEN) if batch_normalised else lstm.TorchLstm()
+    return lstm.training_step(body)
+
+
 WORKLOADS = {
     "iris_step": iris_step,
     "mlp_step": mlp_step,
@@ -104,8 +112,8 @@ WORKLOADS = {
     "mm_256": lambda: matrix_product(256),
     "mm_512": lambda: matrix_product(512),
     "mm_1024": lambda: matrix_product(1024),
-    # "lstm_step": lstm_step,        # batch 32, 30 steps, 1 input, hidden 64: to come with the library's LSTM
-    # "bnlstm_step": bnlstm_step,    # the same with batch-normalised gates
+    "lstm_step": lambda: lstm_step(batch_normalised=False),   # batch 32, 30 steps, 1 input, hidden 64
+    "bnlstm_step": lambda: lstm_step(batch_normalised=True),  # the seed's cell: a BatchNorm per gate
 }
 
 

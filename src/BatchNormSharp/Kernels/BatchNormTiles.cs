@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -7,8 +6,9 @@ namespace BatchNormSharp.Kernels;
 
 /// <summary>
 /// The passes of batch normalisation over a range of columns <c>[first, end)</c> of a row-major batch
-/// <c>[rows, columns]</c>, on the calling thread. <see cref="BatchNormKernels"/> splits whole batches into such
-/// ranges across threads.
+/// <c>[rows, columns]</c> (a <c>[N, C]</c> input), on the calling thread: the fast path of
+/// <see cref="BatchNormFunctions"/>, which checks every length and splits whole batches into such ranges
+/// across threads.
 /// </summary>
 /// <remarks>
 /// <para><b>Tiles.</b> Each pass sweeps the batch in tiles of <see cref="RowsPerTile"/> rows (more when the batch is
@@ -16,7 +16,7 @@ namespace BatchNormSharp.Kernels;
 /// <see cref="TileWidth"/> columns (four 512-bit vectors). A tile keeps its per-column accumulators and constants in
 /// registers while it walks down its rows, so memory sees only the batch itself, and the sweep still moves through
 /// memory row by row, which is what the hardware prefetchers follow. Columns left over after the last full tile go
-/// one vector at a time, then one column at a time.</para>
+/// one column at a time (at most 31 of them: a narrow strip path would save little and double the code).</para>
 /// <para><b>Determinism.</b> Every column is summed in row order, and a vector lane does exactly what the scalar code
 /// does to its column (no fused multiply-add anywhere), so the result of a column does not depend on the tile, vector
 /// or thread that computed it.</para>
@@ -57,7 +57,6 @@ internal static class BatchNormTiles
     /// </summary>
     public static void AddColumnSums(ReadOnlySpan<double> x, int rows, int columns, int first, int end, Span<double> sum)
     {
-        CheckRange(x.Length, rows, columns, first, end, sum.Length);
         ref double s = ref MemoryMarshal.GetReference(sum);
         int tileRows = TileRows(columns);
         for (int top = 0; top < rows; top += tileRows)
@@ -68,10 +67,6 @@ internal static class BatchNormTiles
             for (; j <= end - TileWidth; j += TileWidth)
             {
                 SumTile(ref Unsafe.Add(ref row, j), height, columns, ref Unsafe.Add(ref s, j));
-            }
-            for (; j <= end - Lanes; j += Lanes)
-            {
-                SumStrip(ref Unsafe.Add(ref row, j), height, columns, ref Unsafe.Add(ref s, j));
             }
             for (; j < end; j++)
             {
@@ -88,7 +83,6 @@ internal static class BatchNormTiles
         ReadOnlySpan<double> x, int rows, int columns, int first, int end, ReadOnlySpan<double> mean,
         Span<double> sumSq)
     {
-        CheckRange(x.Length, rows, columns, first, end, Math.Min(mean.Length, sumSq.Length));
         sumSq[first..end].Clear();
         ref double m = ref MemoryMarshal.GetReference(mean);
         ref double s = ref MemoryMarshal.GetReference(sumSq);
@@ -101,11 +95,6 @@ internal static class BatchNormTiles
             for (; j <= end - TileWidth; j += TileWidth)
             {
                 SquaredDeviationTile(ref Unsafe.Add(ref row, j), height, columns, ref Unsafe.Add(ref m, j),
-                    ref Unsafe.Add(ref s, j));
-            }
-            for (; j <= end - Lanes; j += Lanes)
-            {
-                SquaredDeviationStrip(ref Unsafe.Add(ref row, j), height, columns, ref Unsafe.Add(ref m, j),
                     ref Unsafe.Add(ref s, j));
             }
             for (; j < end; j++)
@@ -126,8 +115,6 @@ internal static class BatchNormTiles
         ReadOnlySpan<double> mean, ReadOnlySpan<double> invStd, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta,
         Span<double> y)
     {
-        CheckRange(Math.Min(x.Length, y.Length), rows, columns, first, end,
-            Math.Min(Math.Min(mean.Length, invStd.Length), Math.Min(gamma.Length, beta.Length)));
         var c = new NormalizeConstants(
             ref MemoryMarshal.GetReference(mean), ref MemoryMarshal.GetReference(invStd),
             ref MemoryMarshal.GetReference(gamma), ref MemoryMarshal.GetReference(beta));
@@ -141,10 +128,6 @@ internal static class BatchNormTiles
             for (; j <= end - TileWidth; j += TileWidth)
             {
                 NormalizeTile(ref Unsafe.Add(ref xRow, j), height, columns, c, j, ref Unsafe.Add(ref yRow, j));
-            }
-            for (; j <= end - Lanes; j += Lanes)
-            {
-                NormalizeStrip(ref Unsafe.Add(ref xRow, j), height, columns, c, j, ref Unsafe.Add(ref yRow, j));
             }
             for (; j < end; j++)
             {
@@ -162,8 +145,6 @@ internal static class BatchNormTiles
         ReadOnlySpan<double> dy, ReadOnlySpan<double> x, int rows, int columns, int first, int end,
         ReadOnlySpan<double> mean, ReadOnlySpan<double> invStd, Span<double> sumDy, Span<double> sumDyXhat)
     {
-        CheckRange(Math.Min(x.Length, dy.Length), rows, columns, first, end,
-            Math.Min(Math.Min(mean.Length, invStd.Length), Math.Min(sumDy.Length, sumDyXhat.Length)));
         sumDy[first..end].Clear();
         sumDyXhat[first..end].Clear();
         var c = new GradientSumTargets(
@@ -179,10 +160,6 @@ internal static class BatchNormTiles
             for (; j <= end - TileWidth; j += TileWidth)
             {
                 GradientSumTile(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j);
-            }
-            for (; j <= end - Lanes; j += Lanes)
-            {
-                GradientSumStrip(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j);
             }
             for (; j < end; j++)
             {
@@ -201,9 +178,6 @@ internal static class BatchNormTiles
         ReadOnlySpan<double> mean, ReadOnlySpan<double> invStd, ReadOnlySpan<double> scale,
         ReadOnlySpan<double> meanDy, ReadOnlySpan<double> meanDyXhat, Span<double> dx)
     {
-        CheckRange(Math.Min(Math.Min(x.Length, dy.Length), dx.Length), rows, columns, first, end,
-            Math.Min(Math.Min(mean.Length, invStd.Length), Math.Min(scale.Length,
-                Math.Min(meanDy.Length, meanDyXhat.Length))));
         var c = new InputGradientConstants(
             ref MemoryMarshal.GetReference(mean), ref MemoryMarshal.GetReference(invStd),
             ref MemoryMarshal.GetReference(scale), ref MemoryMarshal.GetReference(meanDy),
@@ -221,11 +195,6 @@ internal static class BatchNormTiles
                 InputGradientTile(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j,
                     ref Unsafe.Add(ref dxRow, j));
             }
-            for (; j <= end - Lanes; j += Lanes)
-            {
-                InputGradientStrip(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j,
-                    ref Unsafe.Add(ref dxRow, j));
-            }
             for (; j < end; j++)
             {
                 InputGradientColumn(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j,
@@ -234,51 +203,8 @@ internal static class BatchNormTiles
         }
     }
 
-    /// <summary><c>values[j] /= divisor</c>: a column sum into a mean (a division, as PyTorch does, not a product
-    /// with the reciprocal).</summary>
-    public static void DivideInPlace(Span<double> values, int divisor)
-    {
-        ref double v = ref MemoryMarshal.GetReference(values);
-        var d = Vector512.Create((double)divisor);
-        int j = 0;
-        for (; j <= values.Length - Lanes; j += Lanes)
-        {
-            (Load(ref v, j) / d).StoreUnsafe(ref v, (nuint)j);
-        }
-        for (; j < values.Length; j++)
-        {
-            Unsafe.Add(ref v, j) /= divisor;
-        }
-    }
 
-    /// <summary>
-    /// <c>invStd[j] = 1 / √(sumSq[j] / rows + eps)</c>: the biased variance (divided by N), as used to normalise in
-    /// training, with ε inside the root. Square roots and divisions are correctly rounded, so the vector lanes and the
-    /// scalar tail agree.
-    /// </summary>
-    public static void InverseStandardDeviations(ReadOnlySpan<double> sumSq, int rows, double eps, Span<double> invStd)
-    {
-        ref double s = ref MemoryMarshal.GetReference(sumSq);
-        ref double r = ref MemoryMarshal.GetReference(invStd);
-        var n = Vector512.Create((double)rows);
-        var e = Vector512.Create(eps);
-        int j = 0;
-        for (; j <= sumSq.Length - Lanes; j += Lanes)
-        {
-            (Vector512<double>.One / Vector512.Sqrt((Load(ref s, j) / n) + e)).StoreUnsafe(ref r, (nuint)j);
-        }
-        for (; j < sumSq.Length; j++)
-        {
-            Unsafe.Add(ref r, j) = 1.0 / Math.Sqrt((Unsafe.Add(ref s, j) / rows) + eps);
-        }
-    }
 
-    [Conditional("DEBUG")]
-    private static void CheckRange(int batchLength, int rows, int columns, int first, int end, int vectorLength)
-    {
-        Debug.Assert(rows >= 0 && columns >= 0 && (long)rows * columns <= batchLength, "batch too short");
-        Debug.Assert(0 <= first && first <= end && end <= columns && end <= vectorLength, "bad column range");
-    }
 
     private static Vector512<double> Load(ref double origin, int offset) =>
         Vector512.LoadUnsafe(ref origin, (nuint)offset);
@@ -305,16 +231,6 @@ internal static class BatchNormTiles
         s3.StoreUnsafe(ref sum, 3 * Lanes);
     }
 
-    private static void SumStrip(ref double x, int height, int stride, ref double sum)
-    {
-        var s = Load(ref sum, 0);
-        for (int i = 0; i < height; i++)
-        {
-            s += Load(ref x, 0);
-            x = ref Unsafe.Add(ref x, stride);
-        }
-        s.StoreUnsafe(ref sum);
-    }
 
     private static void SumColumn(ref double x, int height, int stride, ref double sum)
     {
@@ -357,18 +273,6 @@ internal static class BatchNormTiles
         s3.StoreUnsafe(ref sumSq, 3 * Lanes);
     }
 
-    private static void SquaredDeviationStrip(ref double x, int height, int stride, ref double mean, ref double sumSq)
-    {
-        var m = Load(ref mean, 0);
-        var s = Load(ref sumSq, 0);
-        for (int i = 0; i < height; i++)
-        {
-            var d = Load(ref x, 0) - m;
-            s += d * d;
-            x = ref Unsafe.Add(ref x, stride);
-        }
-        s.StoreUnsafe(ref sumSq);
-    }
 
     private static void SquaredDeviationColumn(ref double x, int height, int stride, double mean, ref double sumSq)
     {
@@ -426,19 +330,6 @@ internal static class BatchNormTiles
         }
     }
 
-    private static void NormalizeStrip(ref double x, int height, int stride, NormalizeConstants c, int j, ref double y)
-    {
-        var m = Load(ref c.Mean, j);
-        var r = Load(ref c.InvStd, j);
-        var g = Load(ref c.Gamma, j);
-        var b = Load(ref c.Beta, j);
-        for (int i = 0; i < height; i++)
-        {
-            (((Load(ref x, 0) - m) * r * g) + b).StoreUnsafe(ref y);
-            x = ref Unsafe.Add(ref x, stride);
-            y = ref Unsafe.Add(ref y, stride);
-        }
-    }
 
     private static void NormalizeColumn(ref double x, int height, int stride, NormalizeConstants c, int j, ref double y)
     {
@@ -513,23 +404,6 @@ internal static class BatchNormTiles
         h3.StoreUnsafe(ref sh, 3 * Lanes);
     }
 
-    private static void GradientSumStrip(ref double dy, ref double x, int height, int stride, GradientSumTargets c, int j)
-    {
-        var m = Load(ref c.Mean, j);
-        var r = Load(ref c.InvStd, j);
-        var d = Load(ref c.SumDy, j);
-        var h = Load(ref c.SumDyXhat, j);
-        for (int i = 0; i < height; i++)
-        {
-            var g = Load(ref dy, 0);
-            d += g;
-            h += g * ((Load(ref x, 0) - m) * r);
-            dy = ref Unsafe.Add(ref dy, stride);
-            x = ref Unsafe.Add(ref x, stride);
-        }
-        d.StoreUnsafe(ref c.SumDy, (nuint)j);
-        h.StoreUnsafe(ref c.SumDyXhat, (nuint)j);
-    }
 
     private static void GradientSumColumn(ref double dy, ref double x, int height, int stride, GradientSumTargets c, int j)
     {
@@ -602,22 +476,6 @@ internal static class BatchNormTiles
         }
     }
 
-    private static void InputGradientStrip(
-        ref double dy, ref double x, int height, int stride, InputGradientConstants c, int j, ref double dx)
-    {
-        var m = Load(ref c.Mean, j);
-        var r = Load(ref c.InvStd, j);
-        var s = Load(ref c.Scale, j);
-        var d = Load(ref c.MeanDy, j);
-        var h = Load(ref c.MeanDyXhat, j);
-        for (int i = 0; i < height; i++)
-        {
-            (s * (Load(ref dy, 0) - d - ((Load(ref x, 0) - m) * r * h))).StoreUnsafe(ref dx);
-            dy = ref Unsafe.Add(ref dy, stride);
-            x = ref Unsafe.Add(ref x, stride);
-            dx = ref Unsafe.Add(ref dx, stride);
-        }
-    }
 
     private static void InputGradientColumn(
         ref double dy, ref double x, int height, int stride, InputGradientConstants c, int j, ref double dx)

@@ -14,8 +14,11 @@ internal static class Elementwise
     private static int Lanes => Vector512<double>.Count;
 
     /// <summary><c>destination[i] += source[i]</c>.</summary>
-    public static void AddInPlace(ReadOnlySpan<double> source, Span<double> destination) =>
+    public static void AddInPlace(ReadOnlySpan<double> source, Span<double> destination)
+    {
+        SpanChecks.AtLeast(destination.Length, source.Length, nameof(AddInPlace), nameof(destination));
         AddInPlace(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination), source.Length);
+    }
 
     /// <summary>
     /// Adds every row of a row-major <c>[rows, columns]</c> batch to <paramref name="destination"/>, in row order:
@@ -29,6 +32,10 @@ internal static class Elementwise
     public static void ScaleColumns(
         ReadOnlySpan<double> source, int rows, int columns, ReadOnlySpan<double> scale, Span<double> destination)
     {
+        long values = rows < 0 || columns < 0 ? -1 : (long)rows * columns; // a negative count fails the check
+        SpanChecks.AtLeast(source.Length, values, nameof(ScaleColumns), nameof(source));
+        SpanChecks.AtLeast(destination.Length, values, nameof(ScaleColumns), nameof(destination));
+        SpanChecks.AtLeast(scale.Length, columns, nameof(ScaleColumns), nameof(scale));
         ref double sc = ref MemoryMarshal.GetReference(scale);
         for (int r = 0; r < rows; r++)
         {
@@ -44,6 +51,23 @@ internal static class Elementwise
             {
                 Unsafe.Add(ref d, j) = Unsafe.Add(ref s, j) * Unsafe.Add(ref sc, j);
             }
+        }
+    }
+
+    /// <summary><c>destination[i] = source[i] · factor[i]</c>.</summary>
+    public static void Multiply(ReadOnlySpan<double> source, ReadOnlySpan<double> factor, Span<double> destination)
+    {
+        ref double s = ref MemoryMarshal.GetReference(source);
+        ref double f = ref MemoryMarshal.GetReference(factor);
+        ref double d = ref MemoryMarshal.GetReference(destination);
+        int n = source.Length, i = 0;
+        for (; i <= n - Lanes; i += Lanes)
+        {
+            (Vector512.LoadUnsafe(ref s, (nuint)i) * Vector512.LoadUnsafe(ref f, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i) * Unsafe.Add(ref f, i);
         }
     }
 
@@ -67,6 +91,8 @@ internal static class Elementwise
     public static void AddRowToEachRow(ReadOnlySpan<double> row, int rows, Span<double> destination)
     {
         int columns = row.Length;
+        SpanChecks.AtLeast(destination.Length, rows < 0 ? -1 : (long)rows * columns, nameof(AddRowToEachRow),
+            nameof(destination));
         ref double r = ref MemoryMarshal.GetReference(row);
         ref double d = ref MemoryMarshal.GetReference(destination);
         for (int i = 0; i < rows; i++)
@@ -78,6 +104,7 @@ internal static class Elementwise
     /// <summary><c>y = max(0, x)</c>.</summary>
     public static void Relu(ReadOnlySpan<double> x, Span<double> y)
     {
+        SpanChecks.AtLeast(y.Length, x.Length, nameof(Relu), nameof(y));
         ref double xs = ref MemoryMarshal.GetReference(x);
         ref double ys = ref MemoryMarshal.GetReference(y);
         int n = x.Length, i = 0;
@@ -98,6 +125,8 @@ internal static class Elementwise
     /// </summary>
     public static void ReluBackward(ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
     {
+        SpanChecks.AtLeast(dy.Length, y.Length, nameof(ReluBackward), nameof(dy));
+        SpanChecks.AtLeast(dx.Length, y.Length, nameof(ReluBackward), nameof(dx));
         ref double ys = ref MemoryMarshal.GetReference(y);
         ref double g = ref MemoryMarshal.GetReference(dy);
         ref double d = ref MemoryMarshal.GetReference(dx);

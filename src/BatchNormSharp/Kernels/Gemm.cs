@@ -16,21 +16,16 @@ namespace BatchNormSharp.Kernels;
 /// AVX-512, 6 × 8 with AVX2) updated by fused multiply-adds; <see cref="GemmMicroKernel"/> handles the edges.</item>
 /// <item><see cref="GemmSmall"/> / <see cref="GemmSmallKernel"/>: small or narrow products (a small layer, 10 class
 /// scores) skip blocking and the packing of A, whose cost they would not repay.</item>
-/// <item><see cref="GemmParallel"/>: products above <see cref="ParallelThresholdBytes"/> are split between the
-/// cores; <see cref="GemmWorkspace"/>: pooled per-thread scratch memory, so that a call allocates nothing.</item>
+/// <item><see cref="GemmParts"/>: products of <see cref="WorkerPool.SplitThresholdBytes"/> and more are cut into fixed
+/// slices of C and shared between the cores by <see cref="WorkerPool"/>; <see cref="GemmWorkspace"/>: pooled
+/// per-thread scratch memory, so that a call allocates nothing.</item>
 /// </list>
 /// <para>Determinism: every element of C is accumulated in the same order (k blocks that depend on k alone, FMA
 /// chains in p order within each block) whatever the number of threads and the SIMD width, so results are
 /// bit-identical across thread counts and between the AVX-512 and AVX2 kernels.</para>
 /// </remarks>
-internal static class Gemm
+internal static unsafe class Gemm
 {
-    /// <summary>
-    /// The operand size (A, B and C together) from which a product is shared between cores: below about 1 MB the
-    /// hand-off costs more than the second core gains.
-    /// </summary>
-    public const long ParallelThresholdBytes = 1L << 20;
-
     /// <summary>
     /// Computes <c>C[m×n] (+)= op(A)[m×k] · op(B)[k×n]</c>.
     /// </summary>
@@ -55,7 +50,7 @@ internal static class Gemm
         ReadOnlySpan<double> b, bool transposeB,
         bool accumulate, Span<double> c) =>
         Multiply(m, n, k, a, transposeA, b, transposeB, accumulate, c,
-            KernelThreads.Mode == KernelThreading.SingleThread ? 1 : Environment.ProcessorCount,
+            WorkerPool.ThreadCount,
             GemmMicroKernel.Preferred);
 
     /// <summary>
@@ -71,7 +66,8 @@ internal static class Gemm
     /// <param name="transposeB">Use the transpose of the stored B.</param>
     /// <param name="accumulate">Add the product to C instead of overwriting C.</param>
     /// <param name="c">C, row-major <c>[m, n]</c>.</param>
-    /// <param name="maxDegreeOfParallelism">The most threads to use (1: the calling thread only).</param>
+    /// <param name="maxDegreeOfParallelism">The most parts to cut the product into (1: the calling thread only); the
+    /// calling thread's <see cref="KernelThreads.Mode"/> still applies.</param>
     /// <param name="width">The SIMD width; <see cref="GemmVectorWidth.Vector512"/> needs AVX-512 to be fast.</param>
     internal static void Multiply(
         int m, int n, int k,
@@ -96,10 +92,16 @@ internal static class Gemm
         }
 
         var problem = new GemmProblem(m, n, k, transposeA, transposeB, accumulate, width);
-        int parts = DegreeOfParallelism(problem, maxDegreeOfParallelism);
+        int parts = Math.Min(maxDegreeOfParallelism,
+            WorkerPool.PartsFor(problem.OperandBytes, GemmParts.FinestParts(problem)));
         if (parts > 1)
         {
-            GemmParallel.Multiply(problem, a, b, c, parts);
+            // The helpers cannot hold the caller's spans: pin them for the call and hand over pointers.
+            fixed (double* pa = a, pb = b, pc = c)
+            {
+                var work = new GemmParts(problem, pa, a.Length, pb, b.Length, pc, c.Length);
+                WorkerPool.Run(ref work, parts);
+            }
         }
         else if (GemmSmall.Handles(problem))
         {
@@ -109,21 +111,6 @@ internal static class Gemm
         {
             GemmBlocking.MultiplyRegion(problem, a, b, c, 0, m, 0, n);
         }
-    }
-
-    /// <summary>
-    /// How many threads share a product: one below the size threshold (unless the calling thread asked for
-    /// <see cref="KernelThreading.AlwaysSplit"/>, which tests use to run the split path on small products), else one
-    /// per core.
-    /// </summary>
-    private static int DegreeOfParallelism(in GemmProblem problem, int maxDegreeOfParallelism)
-    {
-        if (problem.OperandBytes < ParallelThresholdBytes && KernelThreads.Mode != KernelThreading.AlwaysSplit)
-        {
-            return 1;
-        }
-        int parts = Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);
-        return Math.Min(parts, GemmParallel.MaxParts(problem));
     }
 
     private static void Validate(int m, int n, int k, ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c)

@@ -3,14 +3,20 @@ namespace BatchNormSharp.Kernels;
 /// <summary>How a kernel called on the current thread may share its work with helper threads.</summary>
 internal enum KernelThreading
 {
-    /// <summary>Split large calls (about 1 MB and up) across the cores; small ones stay on the calling thread.</summary>
+    /// <summary>Split calls of <see cref="WorkerPool.SplitThresholdBytes"/> and more across the cores; smaller ones stay
+    /// on the calling thread.</summary>
     Automatic,
 
     /// <summary>Never split: every kernel runs on the calling thread alone (single-thread benchmarks, tests).</summary>
     SingleThread,
 
-    /// <summary>Split every call into the narrowest chunks, however small (tests of bit-identity across threads).</summary>
+    /// <summary>Split every call into the narrowest chunks, however small, and make every helper take part (tests of
+    /// bit-identity across threads and of allocation on every thread).</summary>
     AlwaysSplit,
+
+    /// <summary>Split every call as <see cref="Automatic"/> splits a large one, one part per thread, whatever its
+    /// size (the measurement of <see cref="WorkerPool.SplitThresholdBytes"/>).</summary>
+    SplitRegardlessOfSize,
 }
 
 /// <summary>

@@ -16,6 +16,8 @@ internal static class MomentumUpdate
         Span<double> value, ReadOnlySpan<double> gradient, Span<double> velocity,
         double learningRate, double momentum, double weightDecay, bool nesterov)
     {
+        SpanChecks.AtLeast(gradient.Length, value.Length, nameof(MomentumUpdate), nameof(gradient));
+        SpanChecks.AtLeast(velocity.Length, value.Length, nameof(MomentumUpdate), nameof(velocity));
         ref double p = ref MemoryMarshal.GetReference(value);
         ref double dp = ref MemoryMarshal.GetReference(gradient);
         ref double v = ref MemoryMarshal.GetReference(velocity);

@@ -1,18 +1,24 @@
-using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using BatchNormSharp.Kernels;
 
 namespace BatchNormSharp;
 
 /// <summary>
-/// Batch Normalization over the features of a <c>[batch, features]</c> input, equal to PyTorch's
-/// <c>torch.nn.BatchNorm1d</c>: <c>y = (x - μ) / √(σ² + ε) · γ + β</c>.
+/// Batch Normalization over the features of a <c>[batch, features]</c> input, or of a <c>[batch, features, length]</c>
+/// sequence, equal to PyTorch's <c>torch.nn.BatchNorm1d</c>: <c>y = (x - μ) / √(σ² + ε) · γ + β</c>.
 /// </summary>
 /// <remarks>
 /// <para><b>Training mode</b> normalises each feature with the mean and the <em>biased</em> variance (divided by N)
 /// of the batch, and then updates the running statistics with the batch mean and the <em>unbiased</em> variance
 /// (divided by N - 1), as PyTorch does:
-/// <c>running = (1 - momentum) · running + momentum · batchStatistic</c>. A training batch needs at least two rows.</para>
+/// <c>running = (1 - momentum) · running + momentum · batchStatistic</c>. A training batch needs at least two values
+/// per feature: two rows, or one row of a sequence longer than one.</para>
+/// <para><b>Sequences</b> <c>[batch, features, length]</c> are normalised as <c>BatchNorm1d</c> does: the statistics of
+/// each feature are taken over the batch and the length together (N · L values).</para>
+/// <para><b>Without running statistics</b> (<c>trackRunningStats: false</c>) inference also normalises with the
+/// batch's own statistics, so <c>Predict</c>'s results depend on the batch size and on which rows share a batch, as in
+/// PyTorch.</para>
 /// <para><b>Inference mode</b> normalises with the running statistics and changes nothing:
 /// <c>y = (x - runningMean) / √(runningVar + ε) · γ + β</c>.</para>
 /// <para><b>Momentum</b> is the weight of the <em>new</em> batch (PyTorch's meaning, default 0.1). Keras's
@@ -25,7 +31,7 @@ namespace BatchNormSharp;
 /// the statistics are constants and <c>dx = dy · γ / √(runningVar + ε)</c> (fine-tuning with frozen BatchNorm).
 /// In both, <c>dγ = Σ dy · x̂</c> and <c>dβ = Σ dy</c>.</para>
 /// <para>Backward reads the input of the forward pass again instead of keeping a normalised copy (it moves a third
-/// less memory), so, as with <see cref="Dense"/>, leave that input tensor unchanged until <see cref="Backward"/>.</para>
+/// less memory), so, as with <see cref="Dense"/>, leave that input tensor unchanged until <see cref="Layer.Backward(Tensor)"/>.</para>
 /// <para>Parameters <c>weight</c> (γ, initially 1) and <c>bias</c> (β, initially 0) exist when
 /// <see cref="Affine"/>; buffers <c>running_mean</c> (initially 0), <c>running_var</c> (initially 1) and
 /// <c>num_batches_tracked</c> exist when <see cref="TrackRunningStats"/>. Without running statistics both modes
@@ -36,7 +42,7 @@ namespace BatchNormSharp;
 /// so it costs nothing measurable. Inference mode does not scan: a NaN input gives a NaN output row, as in
 /// PyTorch.</para>
 /// </remarks>
-public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
+public sealed class BatchNorm : Layer, IPerFeatureAffineLayer
 {
     private readonly Parameter? _weight;
     private readonly Parameter? _bias;
@@ -48,21 +54,8 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
     private readonly double[] _ones;
     private readonly double[] _zeros;
 
-    // Per-feature scratch, reused by every call: statistics of the last forward pass and backward reductions.
-    private readonly double[] _mean;
-    private readonly double[] _invStd;
-    private readonly double[] _sumSquaredDeviations;
-    private readonly double[] _sumDy;
-    private readonly double[] _sumDyXhat;
-    private readonly double[] _scale;
-    private readonly double[] _batchMean;
-    private readonly double[] _batchInvStd;
-
-    private Tensor? _input;
-    private Tensor? _output;
-    private Tensor? _inputGradient;
-    private readonly ModeState _modeState = new();
-    private bool _forwardUsedBatchStatistics;
+    // What the last accepted forward pass leaves for the backward pass; a refused batch leaves it as it was.
+    private readonly BatchNormCache _cache;
 
     /// <summary>Creates a BatchNorm layer with PyTorch's defaults: γ = 1, β = 0, running mean 0, running variance 1.</summary>
     /// <param name="numFeatures">The number of features D of a <c>[batch, D]</c> input (at least 1).</param>
@@ -76,6 +69,12 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
         bool trackRunningStats = true)
     {
         Guard.Positive(numFeatures, nameof(numFeatures));
+        if (numFeatures > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numFeatures), numFeatures,
+                $"numFeatures must be at most {Array.MaxLength.ToString(CultureInfo.InvariantCulture)} (the largest " +
+                $"array), but was {numFeatures.ToString(CultureInfo.InvariantCulture)}.");
+        }
         if (!(eps > 0.0) || double.IsInfinity(eps))
         {
             throw new ArgumentOutOfRangeException(nameof(eps), eps,
@@ -97,41 +96,27 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
         _ones = new double[numFeatures];
         _ones.AsSpan().Fill(1.0);
         _zeros = new double[numFeatures];
-        _mean = new double[numFeatures];
-        _invStd = new double[numFeatures];
-        _sumSquaredDeviations = new double[numFeatures];
-        _sumDy = new double[numFeatures];
-        _sumDyXhat = new double[numFeatures];
-        _scale = new double[numFeatures];
-        _batchMean = new double[numFeatures];
-        _batchInvStd = new double[numFeatures];
+        _cache = new BatchNormCache(numFeatures);
 
         if (affine)
         {
-            _weight = new Parameter("weight", Tensor.Full(1.0, numFeatures));
-            _bias = new Parameter("bias", Tensor.Zeros(numFeatures));
-            Parameters = [_weight, _bias];
-        }
-        else
-        {
-            Parameters = [];
+            _weight = RegisterParameter("weight", Tensor.Full(1.0, numFeatures));
+            _bias = RegisterParameter("bias", Tensor.Zeros(numFeatures));
         }
 
         if (trackRunningStats)
         {
-            _runningMean = new StateBuffer("running_mean", Tensor.Zeros(numFeatures));
-            _runningVar = new StateBuffer("running_var", Tensor.Full(1.0, numFeatures));
-            _numBatchesTracked = new StateBuffer("num_batches_tracked", Tensor.Zeros(), isInteger: true);
-            Buffers = [_runningMean, _runningVar, _numBatchesTracked];
-        }
-        else
-        {
-            Buffers = [];
+            _runningMean = RegisterBuffer("running_mean", Tensor.Zeros(numFeatures));
+            _runningVar = RegisterBuffer("running_var", Tensor.Full(1.0, numFeatures));
+            _numBatchesTracked = RegisterBuffer("num_batches_tracked", Tensor.Zeros(), isInteger: true);
         }
     }
 
     /// <summary>The number of features D normalised by this layer.</summary>
     public int NumFeatures { get; }
+
+    /// <summary>The input width this layer requires: <see cref="NumFeatures"/>.</summary>
+    public override int? InputFeatures => NumFeatures;
 
     /// <summary>ε, added to the variance inside the square root.</summary>
     public double Eps { get; }
@@ -170,122 +155,96 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
     /// <summary>The number of training batches that have updated the running statistics.</summary>
     public long NumBatchesTracked => _numBatchesTracked is null ? 0 : (long)_numBatchesTracked.Value.AsReadOnlySpan()[0];
 
-    /// <inheritdoc/>
-    public ForwardMode Mode
+    /// <summary>Whether a forward pass in <paramref name="mode"/> normalises with the batch's own statistics: in
+    /// training mode, and in inference mode without running statistics.</summary>
+    /// <param name="mode">The mode of the forward pass.</param>
+    /// <returns><see langword="true"/> when batch statistics are used.</returns>
+    public override bool UsesBatchStatistics(ForwardMode mode) => mode == ForwardMode.Training || !TrackRunningStats;
+
+    /// <summary>The input's shape, which must be <c>[batch, NumFeatures]</c>, with at least two rows when batch
+    /// statistics are used.</summary>
+    /// <param name="inputShape">The input's shape.</param>
+    /// <param name="mode">The mode of the forward pass.</param>
+    /// <returns>A copy of <paramref name="inputShape"/>.</returns>
+    /// <exception cref="ArgumentException">The shape does not fit, or a batch of one would be normalised with its own
+    /// statistics.</exception>
+    public override int[] OutputShape(ReadOnlySpan<int> inputShape, ForwardMode mode)
     {
-        get => _modeState.Mode;
-        set => _modeState.Mode = value;
+        if (inputShape.Length is not (2 or 3) || inputShape[1] != NumFeatures)
+        {
+            string features = NumFeatures.ToString(CultureInfo.InvariantCulture);
+            throw new ArgumentException(
+                $"BatchNorm expects input of shape [batch, {features}] (or [batch, {features}, length]), but got " +
+                $"{Tensor.FormatShape(inputShape)}.", nameof(inputShape));
+        }
+        if (inputShape[0] == 0 || (inputShape.Length == 3 && inputShape[2] == 0))
+        {
+            throw new ArgumentException(
+                $"BatchNorm expects a batch of at least one row, but got an empty batch of shape " +
+                $"{Tensor.FormatShape(inputShape)}.", nameof(inputShape));
+        }
+        if ((long)inputShape[0] * (inputShape.Length == 3 ? inputShape[2] : 1) < 2 && UsesBatchStatistics(mode))
+        {
+            throw Guard.SingleRowBatch("got", inputShape, nameof(inputShape));
+        }
+        return inputShape.ToArray();
     }
 
-    ModeState IModeStateOwner.ModeState => _modeState;
-
-    /// <inheritdoc/>
-    public IReadOnlyList<Parameter> Parameters { get; }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<StateBuffer> Buffers { get; }
-
-    /// <summary>Normalises a batch; in training mode, also updates the running statistics.</summary>
-    /// <param name="input">The batch, shape <c>[batch, NumFeatures]</c>; at least 2 rows when batch statistics are used.</param>
+    /// <summary>Normalises a checked batch; in training mode, also updates the running statistics.</summary>
+    /// <param name="input">The batch, shape <c>[batch, NumFeatures]</c>.</param>
     /// <param name="mode">Training (batch statistics, running statistics updated) or inference (running statistics).</param>
-    /// <returns>The normalised batch, the input's shape; valid until the next forward call.</returns>
-    /// <exception cref="ArgumentException">The shape is not <c>[batch, NumFeatures]</c>, a batch of one row would be
-    /// normalised with its own statistics, or (training mode) a feature's batch mean or variance is NaN or infinite.
-    /// Nothing is changed, and a pending backward pass still goes back through the last accepted forward pass.</exception>
-    public Tensor Forward(Tensor input, ForwardMode mode)
+    /// <returns>The normalised batch, the input's shape.</returns>
+    /// <exception cref="NonFiniteBatchException">(Training mode) a feature's batch mean or variance is NaN or infinite;
+    /// nothing is changed, and a pending backward pass still goes back through the last accepted forward pass.</exception>
+    protected override Tensor ForwardCore(Tensor input, ForwardMode mode)
     {
-        Guard.Batch(input, NumFeatures, nameof(BatchNorm), nameof(input));
-        Guard.NotOwnOutput(input, _output, nameof(BatchNorm), nameof(input));
-        bool useBatchStatistics = mode switch
+        bool useBatchStatistics = UsesBatchStatistics(mode);
+        var shape = ShapeOf(input.Shape);
+        var output = ReuseOutput();
+        if (mode == ForwardMode.Training)
         {
-            ForwardMode.Training => true,
-            ForwardMode.Inference => !TrackRunningStats,
-            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Unknown forward mode {mode}."),
-        };
-        int rows = input.Shape[0];
-        if (useBatchStatistics && rows < 2)
-        {
-            throw Guard.SingleRowBatch("got", input.Shape, nameof(input));
-        }
-
-        if (useBatchStatistics)
-        {
-            // Two-pass mean and biased variance of the batch, into scratch first: a batch refused here must leave the
-            // statistics that a pending backward pass reads (_mean, _invStd) as they were.
-            BatchNormKernels.Statistics(input.AsMemory(), rows, NumFeatures, Eps, _batchMean, _sumSquaredDeviations,
-                _batchInvStd);
-            if (mode == ForwardMode.Training)
+            // Refused before anything moves: the output, the cache a pending backward pass reads, the running
+            // statistics.
+            int feature = BatchNormFunctions.TrainingForward(input.AsReadOnlySpan(), shape, Gamma.Span, Beta.Span, Eps,
+                _cache, output.AsSpan());
+            if (feature >= 0)
             {
-                RequireFiniteStatistics(input);
+                throw NonFiniteStatistics(input, feature);
             }
-            _batchMean.CopyTo(_mean, 0);
-            _batchInvStd.CopyTo(_invStd, 0);
+            if (TrackRunningStats)
+            {
+                UpdateRunningStatistics();
+            }
+        }
+        else if (useBatchStatistics)
+        {
+            BatchNormFunctions.BatchStatisticsForward(input.AsReadOnlySpan(), shape, Gamma.Span, Beta.Span, Eps, _cache,
+                output.AsSpan());
         }
         else
         {
-            UseRunningStatistics();
+            BatchNormFunctions.FrozenForward(input.AsReadOnlySpan(), shape, _runningMean!.Value.AsReadOnlySpan(),
+                _runningVar!.Value.AsReadOnlySpan(), Gamma.Span, Beta.Span, Eps, _cache, output.AsSpan());
         }
-        var output = Tensor.Reuse(_output, rows, NumFeatures);
-        BatchNormKernels.Normalize(input.AsMemory(), rows, NumFeatures, _mean, _invStd, Gamma, Beta,
-            output.AsMemory());
-        if (mode == ForwardMode.Training && TrackRunningStats)
-        {
-            UpdateRunningStatistics(rows);
-        }
-
-        _input = input;
-        _output = output;
-        _modeState.ForwardCompleted(mode);
-        _forwardUsedBatchStatistics = useBatchStatistics;
         return output;
     }
 
     /// <summary>
     /// The inference-mode output into the caller's span, with the statistics in scratch rented for the call: the
-    /// running statistics, or (without them) the batch's own, as <see cref="Forward"/> in inference mode computes
+    /// running statistics, or (without them) the batch's own, as <see cref="Layer.Forward(Tensor, ForwardMode)"/> in inference mode computes
     /// them. Reads only parameters and buffers; safe from several threads.
     /// </summary>
-    void IInferenceLayer.Infer(ReadOnlySpan<double> input, int rows, int inputFeatures, Span<double> output)
+    protected override void InferCore(ReadOnlySpan<double> input, ReadOnlySpan<int> inputShape, Span<double> output)
     {
-        int features = NumFeatures;
-        var pool = ArrayPool<double>.Shared;
-        double[] invStd = pool.Rent(features);
-        double[]? batchMean = null, sumSquaredDeviations = null;
-        try
+        var shape = ShapeOf(inputShape);
+        if (TrackRunningStats)
         {
-            ReadOnlySpan<double> mean;
-            if (TrackRunningStats)
-            {
-                mean = _runningMean!.Value.AsReadOnlySpan();
-                BatchStatistics.InverseStd(_runningVar!.Value.AsReadOnlySpan(), Eps, invStd.AsSpan(0, features));
-            }
-            else
-            {
-                if (rows < 2)
-                {
-                    throw Guard.SingleRowBatch("got", [rows, features], nameof(input));
-                }
-                batchMean = pool.Rent(features);
-                sumSquaredDeviations = pool.Rent(features);
-                BatchStatistics.Compute(input[..(rows * features)], rows, features, batchMean.AsSpan(0, features),
-                    sumSquaredDeviations.AsSpan(0, features));
-                BatchStatistics.InverseStd(sumSquaredDeviations.AsSpan(0, features), rows, Eps,
-                    invStd.AsSpan(0, features));
-                mean = batchMean.AsSpan(0, features);
-            }
-            // One thread: the caller's spans cannot be handed to the kernels' helper threads, and concurrent callers
-            // are the parallelism here.
-            BatchNormTiles.Normalize(input[..(rows * features)], rows, features, 0, features, mean,
-                invStd.AsSpan(0, features), Gamma.Span, Beta.Span, output[..(rows * features)]);
+            BatchNormFunctions.InferenceForward(input, shape, _runningMean!.Value.AsReadOnlySpan(),
+                _runningVar!.Value.AsReadOnlySpan(), Gamma.Span, Beta.Span, Eps, output);
         }
-        finally
+        else
         {
-            pool.Return(invStd);
-            if (batchMean is not null)
-            {
-                pool.Return(batchMean);
-                pool.Return(sumSquaredDeviations!);
-            }
+            BatchNormFunctions.BatchStatisticsInference(input, shape, Gamma.Span, Beta.Span, Eps, output);
         }
     }
 
@@ -294,102 +253,79 @@ public sealed class BatchNorm : ILayer, IModeStateOwner, IInferenceLayer
     /// gradients.
     /// </summary>
     /// <param name="outputGradient">dL/dy, the shape of the last output.</param>
-    /// <returns>dL/dx, the shape of the last input; valid until the next backward call.</returns>
-    /// <exception cref="InvalidOperationException">No forward pass to go back through.</exception>
-    /// <exception cref="ArgumentException">The gradient's shape differs from the last output's; nothing is changed.</exception>
-    public Tensor Backward(Tensor outputGradient)
+    /// <param name="computeInputGradient">Whether dL/dx is needed.</param>
+    /// <returns>dL/dx, the shape of the last input, or <see langword="null"/>.</returns>
+    protected override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient)
     {
-        _modeState.RequireBackwardAllowed(nameof(BatchNorm));
-        Guard.SameShape(outputGradient, _output!, nameof(BatchNorm), nameof(outputGradient));
-
-        int rows = _input!.Shape[0];
-        Memory<double> dy = outputGradient.AsMemory();
-        BatchNormKernels.GradientSums(dy, _input.AsMemory(), rows, NumFeatures, _mean, _invStd, _sumDy, _sumDyXhat);
-        if (_weight is not null && _bias is not null)
-        {
-            Elementwise.AddInPlace(_sumDyXhat, _weight.Gradient.AsSpan());
-            Elementwise.AddInPlace(_sumDy, _bias.Gradient.AsSpan());
-        }
-
-        ReadOnlySpan<double> gamma = Gamma.Span;
-        for (int j = 0; j < NumFeatures; j++)
-        {
-            _scale[j] = gamma[j] * _invStd[j];
-        }
-
-        var inputGradient = Tensor.Reuse(_inputGradient, rows, NumFeatures);
-        if (_forwardUsedBatchStatistics)
-        {
-            // The mean and variance depend on every row, hence the two correction terms; they are means over the
-            // batch (divide by the row count N), which the reductions above summed.
-            for (int j = 0; j < NumFeatures; j++)
-            {
-                _sumDy[j] /= rows;
-                _sumDyXhat[j] /= rows;
-            }
-            BatchNormKernels.TrainingInputGradient(dy, _input.AsMemory(), rows, NumFeatures, _mean, _invStd, _scale,
-                _sumDy, _sumDyXhat, inputGradient.AsMemory());
-        }
-        else
-        {
-            // Running statistics are constants: the layer is an affine map per feature.
-            Elementwise.ScaleColumns(dy.Span, rows, NumFeatures, _scale, inputGradient.AsSpan());
-        }
-
-        _inputGradient = inputGradient;
-        _modeState.BackwardCompleted();
+        // Without dx (the first layer: nothing needs it) the function skips that pass, and only adds dγ and dβ.
+        var inputGradient = computeInputGradient ? ReuseInputGradient() : null;
+        BatchNormFunctions.Backward(outputGradient.AsReadOnlySpan(), Input.AsReadOnlySpan(), _cache.Shape, Gamma.Span,
+            _cache, inputGradient is null ? default : inputGradient.AsSpan(),
+            _weight is null ? default : _weight.Gradient.AsSpan(), _bias is null ? default : _bias.Gradient.AsSpan());
         return inputGradient;
     }
+
+    /// <summary>With running statistics, inference computes <c>(x - runningMean) · γ / √(runningVar + ε) + β</c>:
+    /// that map, rounded as the inference path rounds it (γ = 1 and β = 0 without <see cref="Affine"/>).</summary>
+    /// <param name="affine">The map, or <see langword="null"/> without running statistics.</param>
+    /// <returns><see langword="false"/> without running statistics (the batch's statistics are used even in
+    /// inference).</returns>
+    public bool TryGetInferenceAffine([NotNullWhen(true)] out PerFeatureAffine? affine)
+    {
+        if (_runningMean is null || _runningVar is null)
+        {
+            affine = null;
+            return false;
+        }
+        var scale = new double[NumFeatures];
+        ReadOnlySpan<double> gamma = _weight is { } weight ? weight.Value.AsReadOnlySpan() : Tensor.Full(1.0, NumFeatures).AsReadOnlySpan();
+        BatchNormFold.Scale(gamma, _runningVar.Value.AsReadOnlySpan(), Eps, scale);
+        affine = new PerFeatureAffine(_runningMean.Value.AsReadOnlySpan(), scale,
+            _bias is { } bias ? bias.Value.AsReadOnlySpan() : new double[NumFeatures]);
+        return true;
+    }
+
+    /// <summary>Type <c>BatchNorm</c> with <c>num_features</c>, <c>eps</c>, <c>momentum</c> (null for the cumulative
+    /// average), <c>affine</c>, <c>track_running_stats</c> and <c>unbiased_running_variance</c>, for a whole-model
+    /// file.</summary>
+    /// <returns>The description.</returns>
+    public override LayerConfig GetConfig() =>
+        new LayerConfig("BatchNorm").Set("num_features", NumFeatures).Set("eps", Eps).Set("momentum", Momentum)
+            .Set("affine", Affine).Set("track_running_stats", TrackRunningStats)
+            .Set("unbiased_running_variance", UnbiasedRunningVariance);
 
     /// <inheritdoc/>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,
             $"BatchNorm({NumFeatures}, eps={Eps}, momentum={(Momentum is { } m ? m.ToString(CultureInfo.InvariantCulture) : "null")}, affine={Affine}, trackRunningStats={TrackRunningStats})");
 
+    /// <summary>N × C × L of a <c>[N, C]</c> (L = 1) or <c>[N, C, L]</c> input.</summary>
+    private BatchNormShape ShapeOf(ReadOnlySpan<int> shape) =>
+        new(shape[0], NumFeatures, shape.Length == 3 ? shape[2] : 1);
+
     private ReadOnlyMemory<double> Gamma => _weight is null ? _ones : _weight.Value.AsMemory();
 
     private ReadOnlyMemory<double> Beta => _bias is null ? _zeros : _bias.Value.AsMemory();
 
     /// <summary>
-    /// Refuses a training batch whose mean or variance is NaN or infinite for some feature, before the running
-    /// statistics move: one NaN would otherwise poison them for good.
+    /// The refusal of a training batch whose mean or variance is NaN or infinite for some feature: one NaN would
+    /// otherwise poison the running statistics for good.
     /// </summary>
-    private void RequireFiniteStatistics(Tensor input)
-    {
-        int feature = BatchStatistics.FirstNonFiniteFeature(_batchMean, _sumSquaredDeviations);
-        if (feature < 0)
-        {
-            return;
-        }
-        double variance = _sumSquaredDeviations[feature] / input.Shape[0];
-        throw new NonFiniteBatchException(string.Create(CultureInfo.InvariantCulture,
+    private NonFiniteBatchException NonFiniteStatistics(Tensor input, int feature) =>
+        new(string.Create(CultureInfo.InvariantCulture,
             $"BatchNorm expected a training batch with a finite mean and variance in every feature, but feature " +
-            $"{feature} of the {Tensor.FormatShape(input.Shape)} batch has mean {_batchMean[feature]} and variance " +
-            $"{variance}: the batch holds NaN or infinite values, or values whose squares overflow. Nothing was " +
-            $"changed; check the inputs, or lower the learning rate if the weights have diverged."), nameof(input));
-    }
-
-    private void UseRunningStatistics()
-    {
-        _runningMean!.Value.AsReadOnlySpan().CopyTo(_mean);
-        BatchStatistics.InverseStd(_runningVar!.Value.AsReadOnlySpan(), Eps, _invStd);
-    }
+            $"{feature} of the {Tensor.FormatShape(input.Shape)} batch has mean {_cache.PendingMean(feature)} and " +
+            $"variance {_cache.PendingVariance(feature)}: the batch holds NaN or infinite values, or values whose " +
+            $"squares overflow. Nothing was changed; check the inputs, or lower the learning rate if the weights " +
+            $"have diverged."), nameof(input)) { Layer = this };
 
     /// <summary>Moves the running statistics towards the statistics of the batch just normalised.</summary>
-    private void UpdateRunningStatistics(int rows)
+    private void UpdateRunningStatistics()
     {
         Span<double> count = _numBatchesTracked!.Value.AsSpan();
         count[0] += 1;
         double factor = Momentum ?? 1.0 / count[0];
-        double varianceDivisor = UnbiasedRunningVariance ? rows - 1 : rows;
-
-        Span<double> runningMean = _runningMean!.Value.AsSpan();
-        Span<double> runningVar = _runningVar!.Value.AsSpan();
-        for (int j = 0; j < NumFeatures; j++)
-        {
-            double batchVariance = _sumSquaredDeviations[j] / varianceDivisor;
-            runningMean[j] = (factor * _mean[j]) + ((1.0 - factor) * runningMean[j]);
-            runningVar[j] = (factor * batchVariance) + ((1.0 - factor) * runningVar[j]);
-        }
+        BatchNormFunctions.UpdateRunningStatistics(_cache, factor, UnbiasedRunningVariance,
+            _runningMean!.Value.AsSpan(), _runningVar!.Value.AsSpan());
     }
 }

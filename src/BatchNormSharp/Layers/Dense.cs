@@ -14,14 +14,10 @@ namespace BatchNormSharp;
 /// NaN outputs, as in PyTorch. A <see cref="BatchNorm"/> in training mode and the <see cref="Trainer"/> catch them
 /// downstream.</para>
 /// </remarks>
-public sealed class Dense : ILayer, IModeStateOwner, IInferenceLayer
+public sealed class Dense : Layer, IAffineAbsorbingLayer
 {
     private readonly Parameter _weight;
     private readonly Parameter _bias;
-    private Tensor? _input;
-    private Tensor? _output;
-    private Tensor? _inputGradient;
-    private readonly ModeState _modeState = new();
 
     /// <summary>Creates a layer with weights drawn from a fixed seed, so that the same seed gives the same layer.</summary>
     /// <param name="inFeatures">The number of input features (at least 1).</param>
@@ -49,17 +45,25 @@ public sealed class Dense : ILayer, IModeStateOwner, IInferenceLayer
         {
             throw new ArgumentOutOfRangeException(nameof(init), init, $"Unknown weight initialisation {init}.");
         }
+        if ((long)inFeatures * outFeatures > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(outFeatures), outFeatures,
+                $"A {inFeatures} x {outFeatures} weight has more values than one array holds ({Array.MaxLength}).");
+        }
 
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        _weight = new Parameter("weight", Tensor.Zeros(inFeatures, outFeatures)) { TransposedInStateDict = true };
-        _bias = new Parameter("bias", Tensor.Zeros(outFeatures));
-        Parameters = [_weight, _bias];
+        _weight = RegisterParameter(
+            new Parameter("weight", Tensor.Zeros(inFeatures, outFeatures)) { TransposedInStateDict = true });
+        _bias = RegisterParameter("bias", Tensor.Zeros(outFeatures));
         Initialize(init, random);
     }
 
     /// <summary>The number of input features.</summary>
     public int InFeatures { get; }
+
+    /// <summary>The input width this layer requires: <see cref="InFeatures"/>.</summary>
+    public override int? InputFeatures => InFeatures;
 
     /// <summary>The number of output features.</summary>
     public int OutFeatures { get; }
@@ -70,74 +74,67 @@ public sealed class Dense : ILayer, IModeStateOwner, IInferenceLayer
     /// <summary>The bias <c>b</c>, shape <c>[out]</c>.</summary>
     public Parameter Bias => _bias;
 
-    /// <inheritdoc/>
-    public ForwardMode Mode
+    /// <summary>A new Dense computing this one followed by <paramref name="affine"/>: <c>W' = W · s</c> (each output
+    /// column scaled) and <c>b' = (b - c) · s + o</c>.</summary>
+    /// <param name="affine">The map applied to this layer's output.</param>
+    /// <returns>The new Dense, or <see langword="null"/> when the map has another number of features than
+    /// <see cref="OutFeatures"/>.</returns>
+    public Layer? AbsorbFollowingAffine(PerFeatureAffine affine)
     {
-        get => _modeState.Mode;
-        set => _modeState.Mode = value;
+        ArgumentNullException.ThrowIfNull(affine);
+        if (affine.Features != OutFeatures)
+        {
+            return null;
+        }
+        // The weight is [in, out], so the map scales its columns; the seed only fills the new layer until then.
+        var folded = new Dense(InFeatures, OutFeatures, seed: 0);
+        BatchNormFold.Weight(_weight.Value.AsReadOnlySpan(), InFeatures, OutFeatures, affine.Scale,
+            folded._weight.Value.AsSpan());
+        BatchNormFold.Bias(_bias.Value.AsReadOnlySpan(), affine.Center, affine.Scale, affine.Offset,
+            folded._bias.Value.AsSpan());
+        return folded;
     }
 
-    ModeState IModeStateOwner.ModeState => _modeState;
+    /// <summary>Type <c>Dense</c> with <c>in_features</c> and <c>out_features</c>, for a whole-model file.</summary>
+    /// <returns>The description.</returns>
+    public override LayerConfig GetConfig() =>
+        new LayerConfig("Dense").Set("in_features", InFeatures).Set("out_features", OutFeatures);
 
-    /// <inheritdoc/>
-    public IReadOnlyList<Parameter> Parameters { get; }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<StateBuffer> Buffers { get; } = [];
-
-    /// <summary>Computes <c>y = x · W + b</c>. The mode makes no difference to this layer.</summary>
-    /// <param name="input">The batch, shape <c>[batch, InFeatures]</c>.</param>
-    /// <param name="mode">Training or inference.</param>
-    /// <returns>The output, shape <c>[batch, OutFeatures]</c>; valid until the next forward call.</returns>
-    /// <exception cref="ArgumentException">The input is not <c>[batch, InFeatures]</c>.</exception>
-    public Tensor Forward(Tensor input, ForwardMode mode)
+    /// <summary>The input's shape with its last dimension, which must be <see cref="InFeatures"/>, replaced by
+    /// <see cref="OutFeatures"/>: like PyTorch's <c>Linear</c>, every dimension before the last counts rows.</summary>
+    /// <param name="inputShape">The input's shape, e.g. <c>[batch, InFeatures]</c> or <c>[batch, time, InFeatures]</c>.</param>
+    /// <param name="mode">Either mode: the layer computes the same in both.</param>
+    /// <returns>The output's shape.</returns>
+    /// <exception cref="ArgumentException">The last dimension is not <see cref="InFeatures"/>, or the input is empty.</exception>
+    public override int[] OutputShape(ReadOnlySpan<int> inputShape, ForwardMode mode)
     {
-        Guard.Batch(input, InFeatures, nameof(Dense), nameof(input));
-        Guard.NotOwnOutput(input, _output, nameof(Dense), nameof(input));
-        ModeState.Validate(mode, nameof(mode));
-        int batch = input.Shape[0];
-        var output = Tensor.Reuse(_output, batch, OutFeatures);
-        Gemm.Multiply(batch, OutFeatures, InFeatures, input.AsReadOnlySpan(), false,
-            _weight.Value.AsReadOnlySpan(), false, accumulate: false, output.AsSpan());
-        Elementwise.AddRowToEachRow(_bias.Value.AsReadOnlySpan(), batch, output.AsSpan());
-        _input = input;
-        _output = output;
-        _modeState.ForwardCompleted(mode);
-        return output;
+        Shapes.RequireRowsOf(inputShape, InFeatures, this);
+        return Shapes.WithFeatures(inputShape, OutFeatures);
     }
 
     /// <summary><c>y = x · W + b</c> into the caller's span, reading only the parameters; safe from several threads.</summary>
-    void IInferenceLayer.Infer(ReadOnlySpan<double> input, int rows, int inputFeatures, Span<double> output)
+    /// <param name="input">The rows, row-major.</param>
+    /// <param name="inputShape">Their shape.</param>
+    /// <param name="output">The destination.</param>
+    protected override void InferCore(ReadOnlySpan<double> input, ReadOnlySpan<int> inputShape, Span<double> output)
     {
-        Span<double> y = output[..(rows * OutFeatures)];
-        Gemm.Multiply(rows, OutFeatures, InFeatures, input[..(rows * InFeatures)], false,
-            _weight.Value.AsReadOnlySpan(), false, accumulate: false, y);
-        Elementwise.AddRowToEachRow(_bias.Value.AsReadOnlySpan(), rows, y);
+        DenseFunctions.Forward(input, input.Length / InFeatures, InFeatures, OutFeatures, _weight.Value.AsReadOnlySpan(),
+            _bias.Value.AsReadOnlySpan(), output);
     }
 
     /// <summary>
-    /// Back-propagates: <c>dW += xᵀ · dy</c>, <c>db += Σ_rows dy</c>, returns <c>dx = dy · Wᵀ</c>.
+    /// Back-propagates: <c>dW += xᵀ · dy</c>, <c>db += Σ_rows dy</c>, and, when asked, <c>dx = dy · Wᵀ</c>.
     /// </summary>
-    /// <param name="outputGradient">dL/dy, shape <c>[batch, OutFeatures]</c>.</param>
-    /// <returns>dL/dx, shape <c>[batch, InFeatures]</c>.</returns>
-    /// <exception cref="InvalidOperationException">No forward pass to go back through.</exception>
-    /// <exception cref="ArgumentException">The gradient's shape differs from the last output's.</exception>
-    public Tensor Backward(Tensor outputGradient)
+    /// <param name="outputGradient">dL/dy, the last output's shape.</param>
+    /// <param name="computeInputGradient">Whether dL/dx is needed.</param>
+    /// <returns>dL/dx, the last input's shape, or <see langword="null"/>.</returns>
+    protected override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient)
     {
-        _modeState.RequireBackwardAllowed(nameof(Dense));
-        Guard.SameShape(outputGradient, _output!, nameof(Dense), nameof(outputGradient));
-
-        int batch = _input!.Shape[0];
-        ReadOnlySpan<double> dy = outputGradient.AsReadOnlySpan();
-        Gemm.Multiply(InFeatures, OutFeatures, batch, _input.AsReadOnlySpan(), true, dy, false,
-            accumulate: true, _weight.Gradient.AsSpan());
-        Elementwise.AddRowsInPlace(dy, batch, OutFeatures, _bias.Gradient.AsSpan());
-
-        var inputGradient = Tensor.Reuse(_inputGradient, batch, InFeatures);
-        Gemm.Multiply(batch, InFeatures, OutFeatures, dy, false, _weight.Value.AsReadOnlySpan(), true,
-            accumulate: false, inputGradient.AsSpan());
-        _inputGradient = inputGradient;
-        _modeState.BackwardCompleted();
+        var input = Input;
+        var inputGradient = computeInputGradient ? ReuseInputGradient() : null;
+        DenseFunctions.Backward(outputGradient.AsReadOnlySpan(), input.AsReadOnlySpan(), input.Length / InFeatures,
+            InFeatures, OutFeatures, _weight.Value.AsReadOnlySpan(), _weight.Gradient.AsSpan(), _bias.Gradient.AsSpan(),
+            inputGradient is null ? [] : inputGradient.AsSpan());
         return inputGradient;
     }
 

@@ -13,6 +13,9 @@ internal sealed class NonFiniteBatchException : ArgumentException
         Reason = reason;
     }
 
+    /// <summary>The layer that refused the batch, so that the trainer can say where in the model it happened.</summary>
+    public Layer? Layer { get; init; }
+
     /// <summary>The message without the parameter name that <see cref="ArgumentException.Message"/> appends.</summary>
     public string Reason { get; }
 }

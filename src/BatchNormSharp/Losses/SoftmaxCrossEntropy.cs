@@ -1,4 +1,3 @@
-using System.Globalization;
 using BatchNormSharp.Kernels;
 
 namespace BatchNormSharp;
@@ -10,19 +9,26 @@ namespace BatchNormSharp;
 /// <remarks>
 /// <para>The loss of a row is <c>logsumexp(z) - z[label]</c>, computed with the row's maximum subtracted first, so
 /// logits of any size give a finite loss. The fused gradient is <c>(softmax(z) - onehot(label)) / N</c>.</para>
+/// <para>Targets are class indices: an <see cref="int"/> span, or (through <see cref="ILoss"/>) a tensor of whole
+/// numbers of shape <c>[batch]</c> or <c>[batch, 1]</c>, as PyTorch's <c>target</c> of dtype <c>long</c>. Labels that run
+/// from 1 to the class count are refused with the hint that they look 1-based.</para>
 /// <para>Like a layer, the instance keeps what its backward pass needs and reuses its storage between calls.</para>
-/// <para>Logits are not scanned: a NaN logit gives a NaN loss, as in PyTorch; <see cref="Trainer.Fit"/> stops on it.
+/// <para>Logits are not scanned: a NaN logit gives a NaN loss, as in PyTorch; <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/> stops on it.
 /// Infinite logits are not supported either (<c>+∞ - +∞</c> is NaN).</para>
 /// </remarks>
-public sealed class SoftmaxCrossEntropy
+public sealed class SoftmaxCrossEntropy : ILoss
 {
+    /// <summary><see cref="LossTask.MultiClass"/>: logits, class-index targets.</summary>
+    public LossTask Task => LossTask.MultiClass;
+
     private Tensor? _probabilities;
     private Tensor? _logitsGradient;
     private int[] _labels = [];
+    private int[] _targetLabels = [];
     private double[] _logSumExp = [];
     private bool _hasForward;
 
-    /// <summary>The softmax probabilities of the last <see cref="Forward"/> call, shape <c>[batch, classes]</c>.</summary>
+    /// <summary>The softmax probabilities of the last <see cref="Forward(Tensor, ReadOnlySpan{int})"/> call, shape <c>[batch, classes]</c>.</summary>
     /// <exception cref="InvalidOperationException">Forward has not been called yet.</exception>
     public Tensor Probabilities => _probabilities ?? throw new InvalidOperationException(
         "Probabilities are computed by Forward(logits, labels): call it first.");
@@ -37,8 +43,33 @@ public sealed class SoftmaxCrossEntropy
     {
         Guard.Batch(logits, nameof(SoftmaxCrossEntropy), nameof(logits));
         int rows = logits.Shape[0], classes = logits.Shape[1];
-        ValidateLabels(labels, rows, classes);
+        ClassLabels.Validate(labels, rows, classes, nameof(labels));
+        return ForwardChecked(logits, labels);
+    }
 
+    /// <summary>
+    /// Computes the mean cross-entropy of the batch from a tensor of class indices, PyTorch's form of the targets, and
+    /// keeps the probabilities for <see cref="Backward"/>.
+    /// </summary>
+    /// <param name="predictions">The logits, unnormalised scores of shape <c>[batch, classes]</c>.</param>
+    /// <param name="targets">The class of each row as a whole number in <c>[0, classes)</c>, shape <c>[batch]</c> or
+    /// <c>[batch, 1]</c>.</param>
+    /// <returns>The loss, <c>mean_i (logsumexp(z_i) - z_i[target_i])</c>.</returns>
+    /// <exception cref="ArgumentException">The logits are not a non-empty batch, the targets have another shape, or a
+    /// target is not a whole number in range (the message hints at 1-based labels). Nothing is changed.</exception>
+    public double Forward(Tensor predictions, Tensor targets)
+    {
+        Guard.Batch(predictions, nameof(SoftmaxCrossEntropy), nameof(predictions));
+        int rows = predictions.Shape[0], classes = predictions.Shape[1];
+        int[] indices = _targetLabels.Length == rows ? _targetLabels : new int[rows];
+        ClassLabels.FromTensor(targets, rows, classes, indices, nameof(SoftmaxCrossEntropy), nameof(targets));
+        _targetLabels = indices;
+        return ForwardChecked(predictions, indices);
+    }
+
+    private double ForwardChecked(Tensor logits, ReadOnlySpan<int> labels)
+    {
+        int rows = logits.Shape[0], classes = logits.Shape[1];
         var probabilities = Tensor.Reuse(_probabilities, rows, classes);
         if (_labels.Length != rows)
         {
@@ -82,25 +113,5 @@ public sealed class SoftmaxCrossEntropy
         _logitsGradient = gradient;
         _hasForward = false;
         return gradient;
-    }
-
-    private static void ValidateLabels(ReadOnlySpan<int> labels, int rows, int classes)
-    {
-        if (labels.Length != rows)
-        {
-            throw new ArgumentException(
-                $"Expected one label per row ({rows.ToString(CultureInfo.InvariantCulture)}), but got " +
-                $"{labels.Length.ToString(CultureInfo.InvariantCulture)} labels.", nameof(labels));
-        }
-        for (int i = 0; i < labels.Length; i++)
-        {
-            if ((uint)labels[i] >= (uint)classes)
-            {
-                throw new ArgumentException(
-                    $"Labels must lie in [0, {classes.ToString(CultureInfo.InvariantCulture)}) for " +
-                    $"{classes.ToString(CultureInfo.InvariantCulture)} classes, but label {i.ToString(CultureInfo.InvariantCulture)} " +
-                    $"is {labels[i].ToString(CultureInfo.InvariantCulture)}.", nameof(labels));
-            }
-        }
     }
 }

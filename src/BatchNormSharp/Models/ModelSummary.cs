@@ -10,7 +10,7 @@ namespace BatchNormSharp;
 /// <remarks>
 /// Trainable parameters are the values an optimizer updates; non-trainable ones are the float running statistics
 /// (<c>running_mean</c>, <c>running_var</c>), which Keras also lists. <c>num_batches_tracked</c> is an integer count,
-/// not a parameter, and is not counted. Create one with <see cref="SummaryExtensions.Summary"/>.
+/// not a parameter, and is not counted. Create one with <see cref="SummaryExtensions.Summary(Layer, int)"/>.
 /// </remarks>
 public sealed class ModelSummary
 {
@@ -74,41 +74,38 @@ public sealed class ModelSummary
     }
 
     /// <summary>Works out the rows of <paramref name="model"/> for inputs of <paramref name="inputFeatures"/> features.</summary>
-    internal static ModelSummary Create(ILayer model, int inputFeatures)
+    internal static ModelSummary Create(Layer model, int inputFeatures)
     {
         ArgumentNullException.ThrowIfNull(model);
         Guard.Positive(inputFeatures, nameof(inputFeatures));
-        // Check the whole chain first, so that a mismatch is reported before any unknown layer is probed.
-        ShapeInference.OutputFeatures(model, inputFeatures, nameof(inputFeatures));
+        // The whole chain first, so that a mismatch is reported once, naming the layer, before any row is made.
+        Shapes.OutputFeatures(model, inputFeatures, nameof(inputFeatures));
 
         var rows = new List<LayerSummary>();
-        int width = inputFeatures;
-        foreach (var leaf in LayerTree.Leaves(model))
-        {
-            width = ShapeInference.OutputFeatures(leaf.Layer, width, nameof(inputFeatures), leaf.Path)
-                    ?? ProbeOutputFeatures(leaf.Layer, width);
-            rows.Add(new LayerSummary(leaf.Path, leaf.Layer.GetType().Name, width,
-                leaf.Layer.Parameters.Sum(parameter => (long)parameter.Value.Length),
-                leaf.Layer.Buffers.Where(buffer => !buffer.IsInteger).Sum(buffer => (long)buffer.Value.Length)));
-        }
+        int[] shape = [2, inputFeatures];
+        AddRows(model, string.Empty, ref shape, rows);
         return new ModelSummary(model.GetType().Name, inputFeatures, rows);
     }
 
     /// <summary>
-    /// Runs a layer of unknown type once, in inference mode, to see how wide its output is, and puts its mode back.
-    /// (Its forward cache is overwritten: a user's layer cannot be asked for its width any other way.)
+    /// A row per layer, opening up layers whose children run one after another (a <see cref="Sequential"/>); any other
+    /// layer is one row holding its children's counts too. Shapes come from <see cref="Layer.OutputShape"/>: nothing
+    /// runs.
     /// </summary>
-    private static int ProbeOutputFeatures(ILayer layer, int inputFeatures)
+    private static void AddRows(Layer layer, string path, ref int[] shape, List<LayerSummary> rows)
     {
-        var mode = layer.Mode;
-        try
+        if (layer.ChildrenRunInSequence)
         {
-            return layer.Forward(Tensor.Zeros(2, inputFeatures), ForwardMode.Inference).Shape[1];
+            foreach (var child in layer.Children)
+            {
+                AddRows(child.Layer, Layer.Join(path, child.Name), ref shape, rows);
+            }
+            return;
         }
-        finally
-        {
-            layer.Mode = mode;
-        }
+        shape = layer.OutputShape(shape, ForwardMode.Inference);
+        rows.Add(new LayerSummary(path, layer.GetType().Name, shape[^1],
+            layer.Parameters.Sum(parameter => (long)parameter.Value.Length),
+            layer.Buffers.Where(buffer => !buffer.IsInteger).Sum(buffer => (long)buffer.Value.Length)));
     }
 
     private static void AppendRow(StringBuilder text, string[] cells, int[] widths)

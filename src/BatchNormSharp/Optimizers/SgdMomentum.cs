@@ -1,4 +1,3 @@
-using System.Globalization;
 using BatchNormSharp.Kernels;
 
 namespace BatchNormSharp;
@@ -9,28 +8,27 @@ namespace BatchNormSharp;
 /// <c>p -= lr · (g + momentum · v)</c>). The first step sets <c>v = g</c>.
 /// </summary>
 /// <remarks>Only parameters are updated; buffers such as running statistics are the layers' business.</remarks>
-public sealed class SgdMomentum
+public sealed class SgdMomentum : IOptimizer
 {
     private readonly Parameter[] _parameters;
     private readonly Tensor[] _velocities;
+    private readonly IReadOnlyList<OptimizerStateEntry> _state;
     private double _learningRate;
 
     /// <summary>Creates the optimizer over <paramref name="parameters"/>, with a zero velocity for each.</summary>
-    /// <param name="parameters">The parameters to update, e.g. every layer's <see cref="ILayer.Parameters"/>.</param>
+    /// <param name="parameters">The parameters to update, e.g. every layer's <see cref="Layer.Parameters"/>.</param>
     /// <param name="learningRate">The step size, 0 or more.</param>
     /// <param name="momentum">The momentum factor, in [0, 1]; 0 is plain SGD.</param>
     /// <param name="weightDecay">L2 penalty added to the gradient, 0 or more.</param>
     /// <param name="nesterov">Use Nesterov momentum (needs a momentum greater than 0).</param>
-    /// <exception cref="ArgumentException">A parameter is listed twice, or a hyper-parameter is out of range.</exception>
+    /// <exception cref="ArgumentException">A parameter is null or listed twice, or a hyper-parameter is out of range.</exception>
     public SgdMomentum(IEnumerable<Parameter> parameters, double learningRate, double momentum = 0.0,
         double weightDecay = 0.0, bool nesterov = false)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        _parameters = [.. parameters];
+        _parameters = OptimizerChecks.DistinctParameters(parameters, nameof(parameters));
         Parameters = Array.AsReadOnly(_parameters);
-        RequireEachParameterOnce(_parameters);
-        RequireInRange(momentum, 0.0, 1.0, nameof(momentum));
-        RequireInRange(weightDecay, 0.0, double.MaxValue, nameof(weightDecay));
+        OptimizerChecks.InRange(momentum, 0.0, 1.0, nameof(momentum));
+        OptimizerChecks.InRange(weightDecay, 0.0, double.MaxValue, nameof(weightDecay));
         if (nesterov && momentum <= 0.0)
         {
             throw new ArgumentException("Nesterov momentum needs a momentum greater than 0, but momentum is 0.",
@@ -42,6 +40,8 @@ public sealed class SgdMomentum
         WeightDecay = weightDecay;
         Nesterov = nesterov;
         _velocities = Array.ConvertAll(_parameters, p => Tensor.Zeros(p.Value.Shape.ToArray()));
+        _state = Array.AsReadOnly(Enumerable.Range(0, _parameters.Length)
+            .Select(i => new OptimizerStateEntry("momentum_buffer", i, _velocities[i])).ToArray());
     }
 
     /// <summary>The step size; may be changed between steps (a learning-rate schedule).</summary>
@@ -51,7 +51,7 @@ public sealed class SgdMomentum
         get => _learningRate;
         set
         {
-            RequireInRange(value, 0.0, double.MaxValue, nameof(LearningRate));
+            OptimizerChecks.InRange(value, 0.0, double.MaxValue, nameof(LearningRate));
             _learningRate = value;
         }
     }
@@ -68,8 +68,20 @@ public sealed class SgdMomentum
     /// <summary>The parameters this optimizer updates, in the order given.</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
 
-    /// <summary>The momentum buffer of each parameter, in the order of <see cref="Parameters"/> (for saving and loading).</summary>
+    /// <summary>The momentum buffer of each parameter, in the order of <see cref="Parameters"/>.</summary>
     internal IReadOnlyList<Tensor> Velocities => _velocities;
+
+    /// <summary>One <c>momentum_buffer</c> per parameter (PyTorch's name), zero until the first step.</summary>
+    public IReadOnlyList<OptimizerStateEntry> State => _state;
+
+    /// <summary><c>lr</c>, <c>momentum</c>, <c>weight_decay</c>, <c>nesterov</c>, as PyTorch names them.</summary>
+    public IReadOnlyDictionary<string, string> Hyperparameters => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["lr"] = OptimizerChecks.Format(LearningRate),
+        ["momentum"] = OptimizerChecks.Format(Momentum),
+        ["weight_decay"] = OptimizerChecks.Format(WeightDecay),
+        ["nesterov"] = Nesterov ? "true" : "false",
+    };
 
     /// <summary>Updates every parameter from its accumulated gradient.</summary>
     public void Step()
@@ -91,30 +103,4 @@ public sealed class SgdMomentum
 
     private void Update(Span<double> value, ReadOnlySpan<double> gradient, Span<double> velocity) =>
         MomentumUpdate.Apply(value, gradient, velocity, _learningRate, Momentum, WeightDecay, Nesterov);
-
-    private static void RequireEachParameterOnce(Parameter[] parameters)
-    {
-        var firstIndex = new Dictionary<Parameter, int>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            if (!firstIndex.TryAdd(parameters[i], i))
-            {
-                throw new ArgumentException(
-                    $"Each parameter may be listed once, but parameter {i.ToString(CultureInfo.InvariantCulture)} " +
-                    $"({parameters[i]}) appears more than once: it is parameter " +
-                    $"{firstIndex[parameters[i]].ToString(CultureInfo.InvariantCulture)} again.", nameof(parameters));
-            }
-        }
-    }
-
-    private static void RequireInRange(double value, double min, double max, string name)
-    {
-        if (!(value >= min && value <= max))
-        {
-            throw new ArgumentOutOfRangeException(name, value,
-                $"{name} must lie in [{min.ToString(CultureInfo.InvariantCulture)}, " +
-                $"{(max == double.MaxValue ? "∞)" : max.ToString(CultureInfo.InvariantCulture) + "]")}, but was " +
-                $"{value.ToString(CultureInfo.InvariantCulture)}.");
-        }
-    }
 }

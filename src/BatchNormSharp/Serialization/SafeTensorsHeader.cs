@@ -24,7 +24,7 @@ internal sealed class SafeTensorsHeader
     }
 
     /// <summary>One entry of the header, checked.</summary>
-    internal sealed record TensorInfo(string Name, SafeTensorsDType DType, int[] Shape, int Begin, int End);
+    internal sealed record TensorInfo(string Name, SafeTensorsDType DType, int[] Shape, long Begin, long End);
 
     /// <summary>The entries, in the order of their data in the file.</summary>
     public IReadOnlyList<TensorInfo> Tensors { get; }
@@ -143,7 +143,16 @@ internal sealed class SafeTensorsHeader
                 $"{Format(expectedBytes)} bytes, but its data_offsets [{Format(begin)}, {Format(end)}] span " +
                 $"{Format(end - begin)}");
         }
-        return new TensorInfo(name, dtype, shape, (int)begin, (int)end);
+        if (Tensor.TryElementCount(shape) < 0)
+        {
+            // A zero beside a dimension beyond Array.MaxLength passes the byte-size check (0 bytes), and a data section
+            // of more than 16 GB could pass it too: checked so that no shape a Tensor refuses ever leaves the header
+            // (a tensor factory's ArgumentException must not escape the loader).
+            throw SafeTensorsReader.Damaged(
+                $"tensor '{name}' has shape {Tensor.FormatShape(shape)}, with more elements, or a dimension larger, " +
+                $"than an array can hold ({Format(Array.MaxLength)})");
+        }
+        return new TensorInfo(name, dtype, shape, begin, end);
     }
 
     private static SafeTensorsDType ParseDType(string name, JsonElement? element)

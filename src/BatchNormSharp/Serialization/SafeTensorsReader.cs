@@ -30,15 +30,12 @@ internal static class SafeTensorsReader
             file.Length - LengthPrefixBytes - headerLength);
         ReadOnlySpan<byte> data = file.Span[(LengthPrefixBytes + headerLength)..];
 
-        var state = new StateDictionary();
-        foreach (var (key, value) in header.Metadata)
-        {
-            state.Metadata[key] = value;
-        }
+        var state = WithMetadata(header);
         foreach (var info in header.Tensors)
         {
             var tensor = Tensor.Zeros(info.Shape);
-            Decode(info, data[info.Begin..info.End], tensor.AsSpan());
+            // In memory the data section is shorter than 2 GiB, so the checked offsets fit an int.
+            Decode(info, data[(int)info.Begin..(int)info.End], tensor.AsSpan());
             state.Add(info.Name, tensor, isInteger: info.DType == SafeTensorsDType.I64);
         }
         return state;
@@ -47,6 +44,17 @@ internal static class SafeTensorsReader
     /// <summary>The error for a damaged or unsupported file, with the reason.</summary>
     public static InvalidDataException Damaged(string reason) => new($"Not a valid safetensors file: {reason}.");
 
+    /// <summary>An empty state dictionary carrying the header's metadata.</summary>
+    public static StateDictionary WithMetadata(SafeTensorsHeader header)
+    {
+        var state = new StateDictionary();
+        foreach (var (key, value) in header.Metadata)
+        {
+            state.Metadata[key] = value;
+        }
+        return state;
+    }
+
     private static int HeaderLength(ReadOnlySpan<byte> file)
     {
         if (file.Length < LengthPrefixBytes)
@@ -54,8 +62,12 @@ internal static class SafeTensorsReader
             throw Damaged($"it has {Format(file.Length)} bytes, fewer than the {LengthPrefixBytes} that hold the " +
                           "header length");
         }
-        ulong length = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        long available = file.Length - LengthPrefixBytes;
+        return HeaderLength(BinaryPrimitives.ReadUInt64LittleEndian(file), file.Length - LengthPrefixBytes);
+    }
+
+    /// <summary>Checks a header length read from the prefix against the bytes that follow it and the cap.</summary>
+    public static int HeaderLength(ulong length, long available)
+    {
         if (length > (ulong)Math.Min(MaxHeaderBytes, available))
         {
             throw Damaged($"the header length is {length.ToString(CultureInfo.InvariantCulture)} bytes, but at most " +
@@ -64,7 +76,8 @@ internal static class SafeTensorsReader
         return (int)length;
     }
 
-    private static void Decode(SafeTensorsHeader.TensorInfo info, ReadOnlySpan<byte> bytes, Span<double> destination)
+    /// <summary>Decodes the little-endian values of <paramref name="info"/>'s dtype in <paramref name="bytes"/>.</summary>
+    public static void Decode(SafeTensorsHeader.TensorInfo info, ReadOnlySpan<byte> bytes, Span<double> destination)
     {
         for (int i = 0; i < destination.Length; i++)
         {

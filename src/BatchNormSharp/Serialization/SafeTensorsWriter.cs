@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text.Json;
 
 namespace BatchNormSharp;
@@ -18,8 +19,16 @@ internal static class SafeTensorsWriter
     /// after it was added); nothing is written.</exception>
     public static void Write(StateDictionary state, Stream destination)
     {
-        RequireWholeIntegerEntries(state);
+        RequireSavable(state);
         byte[] header = Header(state);
+        if (header.Length > SafeTensorsReader.MaxHeaderBytes)
+        {
+            throw new ArgumentException(
+                $"The state's header would take {header.Length.ToString(CultureInfo.InvariantCulture)} bytes, more " +
+                $"than the {SafeTensorsReader.MaxHeaderBytes.ToString(CultureInfo.InvariantCulture)} that Load (and " +
+                "the reference safetensors library) accept. Save fewer entries or shorter names and metadata.",
+                nameof(state));
+        }
         Span<byte> length = stackalloc byte[SafeTensorsReader.LengthPrefixBytes];
         BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
         destination.Write(length);
@@ -29,6 +38,47 @@ internal static class SafeTensorsWriter
         foreach (var (name, tensor) in state)
         {
             WriteValues(tensor.AsReadOnlySpan(), state.IsInteger(name), chunk, destination);
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before anything is written, every state that <see cref="SafeTensorsReader"/> would refuse to read back:
+    /// a null metadata value, text that is not valid UTF-16 (a lone surrogate cannot become UTF-8), and an integer entry
+    /// holding something other than a whole number.
+    /// </summary>
+    /// <exception cref="ArgumentException">The state could not be read back.</exception>
+    public static void RequireSavable(StateDictionary state)
+    {
+        foreach (var (key, value) in state.Metadata)
+        {
+            RequireText(key, $"Metadata key '{key}'", nameof(state));
+            if (value is null)
+            {
+                throw new ArgumentException(
+                    $"Metadata value '{key}' must be a string, but is null, which SafeTensors.Load refuses. Store an " +
+                    "empty string or remove the key; nothing was written.", nameof(state));
+            }
+            RequireText(value, $"Metadata value '{key}'", nameof(state));
+        }
+        foreach (var (name, _) in state)
+        {
+            RequireText(name, $"Entry name '{name}'", nameof(state));
+        }
+        RequireWholeIntegerEntries(state);
+    }
+
+    private static void RequireText(string text, string what, string parameterName)
+    {
+        ReadOnlySpan<char> rest = text;
+        while (!rest.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf16(rest, out _, out int consumed) != OperationStatus.Done)
+            {
+                throw new ArgumentException(
+                    $"{what} holds a lone UTF-16 surrogate, which cannot be written as UTF-8 and so could not be " +
+                    "loaded. Remove it; nothing was written.", parameterName);
+            }
+            rest = rest[consumed..];
         }
     }
 

@@ -1,49 +1,51 @@
 namespace BatchNormSharp;
 
 /// <summary>
-/// Reusable storage for the batches of a pass over a data set: one input tensor and label array per batch size, so
-/// that steady-state batches copy rows but allocate nothing.
+/// Reusable storage for batches gathered from a data set: the inputs of the chosen rows and their targets, for any
+/// shape whose first dimension is the rows (tabular rows, sequences). A pass uses at most two batch sizes (full
+/// batches and the last one), so after the first epoch gathering allocates nothing.
 /// </summary>
 internal sealed class BatchBuffer
 {
-    // A pass uses at most two sizes (full batches and the last one), so this stays tiny.
-    private readonly Dictionary<int, (Tensor Inputs, int[] Labels)> _bySize = [];
+    private readonly Dictionary<int, (Tensor Inputs, Tensor Targets)> _bySize = [];
 
-    /// <summary>Copies the rows listed in <paramref name="rows"/> (and their labels, when given) into a batch.</summary>
-    public (Tensor Inputs, int[] Labels) Gather(Tensor inputs, int[]? labels, ReadOnlySpan<int> rows)
+    /// <summary>Copies rows <paramref name="rows"/> of <paramref name="inputs"/> and <paramref name="targets"/>.</summary>
+    public (Tensor Inputs, Tensor Targets) Gather(Tensor inputs, Tensor targets, ReadOnlySpan<int> rows)
     {
-        var batch = Storage(rows.Length, inputs.Shape[1]);
-        int width = inputs.Shape[1];
-        ReadOnlySpan<double> source = inputs.AsReadOnlySpan();
-        Span<double> destination = batch.Inputs.AsSpan();
+        var batch = Storage(rows.Length, inputs, targets);
+        Copy(inputs, batch.Inputs, rows);
+        Copy(targets, batch.Targets, rows);
+        return batch;
+    }
+
+    private static void Copy(Tensor source, Tensor destination, ReadOnlySpan<int> rows)
+    {
+        int width = source.Length / source.Shape[0];
+        ReadOnlySpan<double> from = source.AsReadOnlySpan();
+        Span<double> to = destination.AsSpan();
         for (int i = 0; i < rows.Length; i++)
         {
-            source.Slice(rows[i] * width, width).CopyTo(destination.Slice(i * width, width));
-            if (labels is not null)
-            {
-                batch.Labels[i] = labels[rows[i]];
-            }
+            from.Slice(rows[i] * width, width).CopyTo(to.Slice(i * width, width));
         }
-        return batch;
     }
 
-    /// <summary>Copies the <paramref name="count"/> consecutive rows from <paramref name="start"/> into a batch.</summary>
-    public (Tensor Inputs, int[] Labels) Range(Tensor inputs, int[]? labels, int start, int count)
+    private (Tensor Inputs, Tensor Targets) Storage(int rows, Tensor inputs, Tensor targets)
     {
-        var batch = Storage(count, inputs.Shape[1]);
-        int width = inputs.Shape[1];
-        inputs.AsReadOnlySpan().Slice(start * width, count * width).CopyTo(batch.Inputs.AsSpan());
-        labels?.AsSpan(start, count).CopyTo(batch.Labels);
-        return batch;
-    }
-
-    private (Tensor Inputs, int[] Labels) Storage(int rows, int width)
-    {
-        if (!_bySize.TryGetValue(rows, out var batch) || batch.Inputs.Shape[1] != width)
+        if (!_bySize.TryGetValue(rows, out var batch)
+            || !SameRowShape(batch.Inputs, inputs) || !SameRowShape(batch.Targets, targets))
         {
-            batch = (Tensor.Zeros(rows, width), new int[rows]);
+            batch = (Tensor.Zeros(WithRows(inputs, rows)), Tensor.Zeros(WithRows(targets, rows)));
             _bySize[rows] = batch;
         }
         return batch;
+    }
+
+    private static bool SameRowShape(Tensor a, Tensor b) => a.Shape[1..].SequenceEqual(b.Shape[1..]);
+
+    private static int[] WithRows(Tensor source, int rows)
+    {
+        int[] shape = source.Shape.ToArray();
+        shape[0] = rows;
+        return shape;
     }
 }

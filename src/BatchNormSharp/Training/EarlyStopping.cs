@@ -10,7 +10,7 @@ namespace BatchNormSharp;
 /// After each epoch the monitored value is compared with the best so far; it counts as an improvement when it is
 /// better by more than <see cref="MinDelta"/>. Training stops once <see cref="Patience"/> epochs in a row have not
 /// improved. With <see cref="RestoreBestWeights"/>, the model's parameters and running statistics are set back to
-/// those at the end of the best epoch whenever <see cref="Trainer.Fit"/> returns (however it stops).
+/// those at the end of the best epoch whenever <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/> returns (however it stops).
 /// </remarks>
 public sealed record EarlyStopping
 {

@@ -4,7 +4,7 @@ namespace BatchNormSharp;
 /// Follows the monitored metric epoch by epoch, as Keras's <c>EarlyStopping</c> does: keeps the best value (and a copy
 /// of the weights when asked) and says when the patience has run out.
 /// </summary>
-internal sealed class EarlyStoppingMonitor(EarlyStopping settings, ILayer model)
+internal sealed class EarlyStoppingMonitor(EarlyStopping settings, Layer model)
 {
     private readonly WeightsSnapshot? _bestWeights = settings.RestoreBestWeights ? new WeightsSnapshot(model) : null;
     /// <summary>The best epoch so far, or <see langword="null"/> before the first (or while every value was NaN).</summary>
@@ -47,11 +47,8 @@ internal sealed class EarlyStoppingMonitor(EarlyStopping settings, ILayer model)
             return !double.IsNaN(current);
         }
         double best = Best.Get(settings.Monitor)!.Value;
-        return IsLoss(settings.Monitor)
+        return settings.Monitor.LowerIsBetter()
             ? current < best - settings.MinDelta
             : current > best + settings.MinDelta;
     }
-
-    private static bool IsLoss(TrainingMetric metric) =>
-        metric is TrainingMetric.TrainingLoss or TrainingMetric.ValidationLoss;
 }

@@ -1,17 +1,36 @@
 namespace BatchNormSharp;
 
-/// <summary>A model's predictions for a batch of rows: the class of each and the softmax probabilities.</summary>
+/// <summary>
+/// What <c>Predict</c> returns, read through the link of the task: softmax probabilities and the arg-max class for
+/// several classes, sigmoid probabilities and a 0.5 threshold for binary outputs, the outputs themselves for regression.
+/// </summary>
 public sealed class Prediction
 {
-    internal Prediction(int[] classes, Tensor probabilities)
+    private readonly int[]? _classes;
+
+    internal Prediction(LossTask task, int[]? classes, Tensor values)
     {
-        Classes = classes;
-        Probabilities = probabilities;
+        Task = task;
+        _classes = classes;
+        Values = values;
     }
 
-    /// <summary>The predicted class of each row: the index of its largest output (the first one on a tie).</summary>
-    public IReadOnlyList<int> Classes { get; }
+    /// <summary>The task the outputs were read for.</summary>
+    public LossTask Task { get; }
 
-    /// <summary>The softmax of the model's outputs, shape <c>[rows, classes]</c>; each row sums to 1.</summary>
-    public Tensor Probabilities { get; }
+    /// <summary>The predicted class of each row: the arg-max for several classes, 1 when the probability of a single
+    /// binary output exceeds 0.5 (Keras's rule).</summary>
+    /// <exception cref="InvalidOperationException">The task is regression, or binary with several outputs per row.</exception>
+    public IReadOnlyList<int> Classes => _classes ?? throw new InvalidOperationException(Task == LossTask.Regression
+        ? "A regression predicts values, not classes: read Values."
+        : "A binary model with several outputs per row predicts one probability per output: read Probabilities.");
+
+    /// <summary>The probabilities, <c>[rows, classes]</c> (softmax) or <c>[rows, outputs]</c> (sigmoid).</summary>
+    /// <exception cref="InvalidOperationException">The task is regression: read <see cref="Values"/>.</exception>
+    public Tensor Probabilities => Task == LossTask.Regression
+        ? throw new InvalidOperationException("A regression predicts values, not probabilities: read Values.")
+        : Values;
+
+    /// <summary>The model's answers: the probabilities of a classifier, the predicted values of a regression.</summary>
+    public Tensor Values { get; }
 }

@@ -1,6 +1,6 @@
 namespace BatchNormSharp;
 
-/// <summary>Why <see cref="Trainer.Fit"/> returned.</summary>
+/// <summary>Why <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/> returned.</summary>
 public enum StopReason
 {
     /// <summary>Every requested epoch ran.</summary>
@@ -10,7 +10,9 @@ public enum StopReason
     /// one), as in Keras.</summary>
     EarlyStopped,
 
-    /// <summary>The cancellation token was signalled; training stopped before the next batch.</summary>
+    /// <summary>The cancellation token was signalled; training stopped before the next batch. A cancel during an
+    /// epoch's last batch lets that epoch complete (it is listed) and stops before the next epoch; after the last
+    /// epoch, the reason is <see cref="Completed"/>.</summary>
     Cancelled,
 
     /// <summary>

@@ -1,6 +1,6 @@
 namespace BatchNormSharp;
 
-/// <summary>What <see cref="Trainer.Fit"/> did: the metrics of every completed epoch and why it stopped (Keras's
+/// <summary>What <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/> did: the metrics of every completed epoch and why it stopped (Keras's
 /// <c>History</c>).</summary>
 public sealed class TrainingHistory
 {
@@ -14,8 +14,9 @@ public sealed class TrainingHistory
         RestoredBestWeights = restoredBestWeights;
     }
 
-    /// <summary>The metrics of each completed epoch, in order. An epoch interrupted by cancellation or a non-finite
-    /// loss is not listed.</summary>
+    /// <summary>The metrics of each completed epoch, in order. An epoch is complete once all its batches have trained,
+    /// even when a cancel arrived during its last batch; an epoch cut short part-way by cancellation or by a
+    /// non-finite loss is not listed (its batches before the stop did train the weights).</summary>
     public IReadOnlyList<EpochMetrics> Epochs { get; }
 
     /// <summary>Why training stopped.</summary>
@@ -34,8 +35,20 @@ public sealed class TrainingHistory
     /// <summary>The training loss of each completed epoch (Keras's <c>history["loss"]</c>).</summary>
     public IReadOnlyList<double> TrainingLoss => [.. Epochs.Select(epoch => epoch.TrainingLoss)];
 
-    /// <summary>The training accuracy of each completed epoch.</summary>
-    public IReadOnlyList<double> TrainingAccuracy => [.. Epochs.Select(epoch => epoch.TrainingAccuracy)];
+    /// <summary>The training accuracy of each completed epoch; empty for regression.</summary>
+    public IReadOnlyList<double> TrainingAccuracy =>
+        [.. Epochs.Where(epoch => epoch.TrainingAccuracy.HasValue).Select(epoch => epoch.TrainingAccuracy!.Value)];
+
+    /// <summary>The training mean absolute error of each completed epoch; empty for classification.</summary>
+    public IReadOnlyList<double> TrainingMeanAbsoluteError =>
+        [.. Epochs.Where(epoch => epoch.TrainingMeanAbsoluteError.HasValue)
+            .Select(epoch => epoch.TrainingMeanAbsoluteError!.Value)];
+
+    /// <summary>The validation mean absolute error of each completed epoch; empty for classification or without
+    /// validation data.</summary>
+    public IReadOnlyList<double> ValidationMeanAbsoluteError =>
+        [.. Epochs.Where(epoch => epoch.ValidationMeanAbsoluteError.HasValue)
+            .Select(epoch => epoch.ValidationMeanAbsoluteError!.Value)];
 
     /// <summary>The validation loss of each completed epoch; empty without validation data.</summary>
     public IReadOnlyList<double> ValidationLoss =>

@@ -1,7 +1,7 @@
 namespace BatchNormSharp;
 
 /// <summary>
-/// A progress report from <see cref="Trainer.Fit"/>: one after every batch, and one more at the end of every epoch
+/// A progress report from <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/>: one after every batch, and one more at the end of every epoch
 /// with the epoch's results in <see cref="CompletedEpoch"/>.
 /// </summary>
 /// <remarks>A value type, so reporting allocates nothing. Reports arrive on the training thread, in order, when the
@@ -12,7 +12,8 @@ namespace BatchNormSharp;
 /// <param name="Batch">Batches done in this epoch, from 1.</param>
 /// <param name="Batches">Batches per epoch.</param>
 /// <param name="Loss">The mean training loss over this epoch's batches so far.</param>
-/// <param name="Accuracy">The training accuracy over this epoch's batches so far.</param>
+/// <param name="Accuracy">The training accuracy over this epoch's batches so far (for regression, the mean absolute
+/// error: see <see cref="MetricName"/>).</param>
 /// <param name="CompletedEpoch">The epoch's results (with validation metrics) in the end-of-epoch report;
 /// <see langword="null"/> in the per-batch reports.</param>
 public readonly record struct TrainingProgress(
@@ -22,4 +23,9 @@ public readonly record struct TrainingProgress(
     int Batches,
     double Loss,
     double Accuracy,
-    EpochMetrics? CompletedEpoch);
+    EpochMetrics? CompletedEpoch)
+{
+    /// <summary>What <see cref="Accuracy"/> holds: <c>accuracy</c> for a classifier, <c>mae</c> (mean absolute error) for
+    /// regression, as Keras names them in its progress lines.</summary>
+    public string MetricName { get; init; } = "accuracy";
+}

@@ -3,26 +3,26 @@ using System.Globalization;
 namespace BatchNormSharp;
 
 /// <summary>
-/// The checked inputs of one <see cref="Trainer.Fit"/> call and its batch plan: the row order, shuffled each epoch,
-/// cut into batches.
+/// The checked inputs and targets of one <see cref="Trainer.Fit(Tensor, Tensor, FitOptions?, IProgress{TrainingProgress}?, CancellationToken)"/>
+/// call and its batch plan: the row order, shuffled each epoch, cut into batches.
 /// </summary>
 internal sealed class TrainingRun
 {
-    private TrainingRun(Tensor inputs, int[] labels, int batchSize, int batchCount, Tensor? validationInputs,
-        int[]? validationLabels)
+    private TrainingRun(Tensor inputs, Tensor targets, int batchSize, int batchCount, Tensor? validationInputs,
+        Tensor? validationTargets)
     {
         Inputs = inputs;
-        Labels = labels;
+        Targets = targets;
         BatchSize = batchSize;
         BatchCount = batchCount;
         ValidationInputs = validationInputs;
-        ValidationLabels = validationLabels;
+        ValidationTargets = validationTargets;
         Order = [.. Enumerable.Range(0, inputs.Shape[0])];
     }
 
     public Tensor Inputs { get; }
 
-    public int[] Labels { get; }
+    public Tensor Targets { get; }
 
     public int BatchSize { get; }
 
@@ -31,7 +31,7 @@ internal sealed class TrainingRun
 
     public Tensor? ValidationInputs { get; }
 
-    public int[]? ValidationLabels { get; }
+    public Tensor? ValidationTargets { get; }
 
     /// <summary>The order in which this epoch visits the rows.</summary>
     public int[] Order { get; }
@@ -54,15 +54,17 @@ internal sealed class TrainingRun
         }
     }
 
-    /// <summary>Checks every argument of a fit against the model and each other before anything runs.</summary>
-    public static TrainingRun Check(ILayer model, Tensor inputs, IReadOnlyList<int> labels, FitOptions options)
+    /// <summary>Checks every argument of a fit against the model, the loss and each other before anything runs.</summary>
+    public static TrainingRun Check(Layer model, ILoss loss, Tensor inputs, Tensor targets, FitOptions options,
+        string targetsName)
     {
-        int? classes = DataChecks.Inputs(model, inputs, nameof(inputs));
+        int[] outputShape = DataChecks.OutputShape(model, inputs, nameof(inputs));
+        DataChecks.RequireFinite(inputs, nameof(inputs));
         int rows = inputs.Shape[0];
-        int[] checkedLabels = DataChecks.Labels(labels, rows, classes, nameof(labels));
+        TargetChecks.Require(loss.Task, targets, rows, outputShape, targetsName);
         DataChecks.BatchSize(model, options.BatchSize, ForwardMode.Training, nameof(options.BatchSize));
-        var (validationInputs, validationLabels) = CheckValidation(model, options, classes);
-        CheckEarlyStopping(options, validationInputs is not null);
+        var (validationInputs, validationTargets) = CheckValidation(model, loss, options);
+        CheckEarlyStopping(options, loss.Task, validationInputs is not null);
 
         int batchCount = CountBatches(rows, options.BatchSize, options.DropLastPartialBatch);
         if (batchCount == 0)
@@ -73,7 +75,7 @@ internal sealed class TrainingRun
                 "leave none (a last batch of 1 row is always dropped, as BatchNorm cannot train on it).",
                 nameof(inputs));
         }
-        return new TrainingRun(inputs, checkedLabels, options.BatchSize, batchCount, validationInputs, validationLabels);
+        return new TrainingRun(inputs, targets, options.BatchSize, batchCount, validationInputs, validationTargets);
     }
 
     /// <summary>Full batches, plus the remainder when it is kept and has at least two rows.</summary>
@@ -84,39 +86,69 @@ internal sealed class TrainingRun
         return full + (keepRemainder ? 1 : 0);
     }
 
-    private static (Tensor? Inputs, int[]? Labels) CheckValidation(ILayer model, FitOptions options, int? classes)
+    private static (Tensor? Inputs, Tensor? Targets) CheckValidation(Layer model, ILoss loss, FitOptions options)
     {
-        if (options.ValidationInputs is null && options.ValidationLabels is null)
+        Tensor? targets = options.ValidationTargets
+            ?? (options.ValidationLabels is { } labels ? TargetChecks.FromLabels(labels, nameof(options.ValidationLabels)) : null);
+        if (options.ValidationTargets is not null && options.ValidationLabels is not null)
+        {
+            throw new ArgumentException(
+                "FitOptions.ValidationLabels and ValidationTargets were both set; give one of them.", nameof(options));
+        }
+        if (options.ValidationInputs is null && targets is null)
         {
             return (null, null);
         }
-        if (options.ValidationInputs is null || options.ValidationLabels is null)
+        if (options.ValidationInputs is null || targets is null)
         {
+            string given = options.ValidationInputs is not null ? "ValidationInputs"
+                : options.ValidationLabels is not null ? "ValidationLabels" : "ValidationTargets";
             throw new ArgumentException(
-                "Validation needs both ValidationInputs and ValidationLabels, but only " +
-                $"{(options.ValidationInputs is null ? "ValidationLabels" : "ValidationInputs")} was given.",
-                nameof(options));
+                $"Validation needs both ValidationInputs and ValidationLabels (or ValidationTargets), but only {given} " +
+                "was given.", nameof(options));
         }
-        DataChecks.Inputs(model, options.ValidationInputs, nameof(options.ValidationInputs));
-        int[] labels = DataChecks.Labels(options.ValidationLabels, options.ValidationInputs.Shape[0], classes,
-            nameof(options.ValidationLabels));
+        int[] outputShape = DataChecks.OutputShape(model, options.ValidationInputs, nameof(options.ValidationInputs));
+        DataChecks.RequireFinite(options.ValidationInputs, nameof(options.ValidationInputs));
+        string targetName = options.ValidationTargets is null ? nameof(options.ValidationLabels) : nameof(options.ValidationTargets);
+        TargetChecks.Require(loss.Task, targets, options.ValidationInputs.Shape[0], outputShape, targetName);
         InferenceExtensions.RequireNoSingleRowBatch(model, options.ValidationInputs.Shape[0], options.BatchSize);
-        return (options.ValidationInputs, labels);
+        return (options.ValidationInputs, targets);
     }
 
-    private static void CheckEarlyStopping(FitOptions options, bool hasValidation)
+    private static void CheckEarlyStopping(FitOptions options, LossTask task, bool hasValidation)
     {
-        if (options.EarlyStopping is { Monitor: TrainingMetric.ValidationLoss or TrainingMetric.ValidationAccuracy } stopping
-            && !hasValidation)
+        foreach (var (monitor, what) in Monitors(options))
         {
-            throw new ArgumentException(
-                $"Early stopping monitors {stopping.Monitor}, which needs validation data, but no ValidationInputs were " +
-                "given. Pass validation data or monitor a training metric.", nameof(options));
+            if (!Enum.IsDefined(monitor))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), monitor, $"Unknown metric {monitor} ({what}).");
+            }
+            if (monitor.IsValidation() && !hasValidation)
+            {
+                throw new ArgumentException(
+                    $"{what} monitors {monitor}, which needs validation data, but no ValidationInputs were given. Pass " +
+                    "validation data (ValidationInputs, or ValidationSplit) or monitor a training metric.",
+                    nameof(options));
+            }
+            if (!monitor.AppliesTo(task))
+            {
+                throw new ArgumentException(
+                    $"{what} monitors {monitor}, which a {task} loss does not report; monitor " +
+                    $"{(task == LossTask.Regression ? "a loss or a mean absolute error" : "a loss or an accuracy")}.",
+                    nameof(options));
+            }
         }
-        if (options.EarlyStopping is { } settings && !Enum.IsDefined(settings.Monitor))
+    }
+
+    private static IEnumerable<(TrainingMetric Monitor, string What)> Monitors(FitOptions options)
+    {
+        if (options.EarlyStopping is { } stopping)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), settings.Monitor,
-                $"Unknown early-stopping metric {settings.Monitor}.");
+            yield return (stopping.Monitor, "Early stopping");
+        }
+        if (options.ReduceLearningRateOnPlateau is not null)
+        {
+            yield return (options.PlateauMonitor, "The plateau schedule");
         }
     }
 

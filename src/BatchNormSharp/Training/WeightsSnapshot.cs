@@ -9,7 +9,7 @@ internal sealed class WeightsSnapshot
     private readonly Tensor[] _live;
     private readonly Tensor[] _saved;
 
-    public WeightsSnapshot(ILayer model)
+    public WeightsSnapshot(Layer model)
     {
         _live = [.. model.NamedParameters().Select(p => p.Parameter.Value),
                  .. model.NamedBuffers().Select(b => b.Buffer.Value)];

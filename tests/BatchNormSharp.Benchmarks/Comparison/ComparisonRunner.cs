@@ -44,8 +44,10 @@ internal static class ComparisonRunner
         {
             yield return ($"mm_{n}", MatrixProductShape.Square(n).Multiply);
         }
-        // yield return ("lstm_step", Discard(lstmStep.Run));     // batch 32, 30 steps, 1 input, hidden 64
-        // yield return ("bnlstm_step", Discard(bnLstmStep.Run)); // the same with batch-normalised gates
+        var lstm = SequenceStep.Lstm();
+        var bnLstm = SequenceStep.BatchNormLstm();
+        yield return ("lstm_step", Discard(lstm.Run));     // batch 32, 30 steps, 1 input, hidden 64
+        yield return ("bnlstm_step", Discard(bnLstm.Run)); // the same with batch-normalised gates (the seed's cell)
     }
 
     public static void Run(TextWriter output, IReadOnlyCollection<string> only)

@@ -9,13 +9,13 @@ namespace BatchNormSharp.Benchmarks.Workloads;
 /// </summary>
 internal sealed class TrainingStep
 {
-    private readonly ILayer[] _layers;
+    private readonly Layer[] _layers;
     private readonly SoftmaxCrossEntropy _loss = new();
     private readonly SgdMomentum _optimizer;
     private readonly Tensor _input;
     private readonly int[] _labels;
 
-    public TrainingStep(ILayer[] layers, Tensor input, int[] labels, double learningRate = 0.01, double momentum = 0.9)
+    public TrainingStep(Layer[] layers, Tensor input, int[] labels, double learningRate = 0.01, double momentum = 0.9)
     {
         _layers = layers;
         _input = input;
@@ -27,7 +27,7 @@ internal sealed class TrainingStep
     public static TrainingStep Iris(int seed = 1)
     {
         var random = new Random(seed);
-        ILayer[] layers =
+        Layer[] layers =
         [
             new Dense(4, 10, random), new BatchNorm(10), new ReLU(), new Dense(10, 3, random), new BatchNorm(3),
         ];
@@ -41,7 +41,7 @@ internal sealed class TrainingStep
     public static TrainingStep Mlp(int seed = 1)
     {
         var random = new Random(seed);
-        ILayer[] layers =
+        Layer[] layers =
         [
             new Dense(784, 256, random), new BatchNorm(256), new ReLU(),
             new Dense(256, 128, random), new BatchNorm(128), new ReLU(),
@@ -64,7 +64,8 @@ internal sealed class TrainingStep
         Tensor gradient = _loss.Backward();
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
-            gradient = _layers[i].Backward(gradient);
+            // The first layer's input gradient is skipped, as Fit does and as torch does for data.
+            gradient = _layers[i].Backward(gradient, computeInputGradient: i > 0)!;
         }
         _optimizer.Step();
         _optimizer.ZeroGrad();

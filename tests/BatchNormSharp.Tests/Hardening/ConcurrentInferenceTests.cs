@@ -60,7 +60,6 @@ public class ConcurrentInferenceTests
         var logits = model.Forward(inputs, ForwardMode.Inference);
         var probabilities = SoftmaxOf(logits);
         Bits(prediction.Probabilities).Should().Equal(Bits(probabilities));
-        new BatchedInference(model).IsStateFree.Should().BeTrue();
     }
 
     [Fact]
@@ -98,14 +97,13 @@ public class ConcurrentInferenceTests
     }
 
     [Fact]
-    public void Predict_ModelWithAUsersLayer_FallsBackToForwardAndStillPredicts()
+    public void Predict_ModelWithAUsersLayer_GoesThroughItsInferencePath()
     {
         var model = new Sequential(new Dense(3, 2, seed: 1), new RefusingLayer(maxRows: 100));
         var inputs = TrainingData.RandomInputs(5, 3, seed: 13);
 
         var prediction = model.Predict(inputs);
 
-        new BatchedInference(model).IsStateFree.Should().BeFalse();
         prediction.Classes.Should().Equal(model.Forward(inputs, ForwardMode.Inference).ArgMaxRows());
     }
 
@@ -151,7 +149,7 @@ public class ConcurrentInferenceTests
 
     private static long[] Bits(Tensor tensor) => [.. tensor.ToArray().Select(BitConverter.DoubleToInt64Bits)];
 
-    private static IEnumerable<ILayer> AllLayers(ILayer layer) =>
+    private static IEnumerable<Layer> AllLayers(Layer layer) =>
         layer is Sequential sequential ? sequential.Layers.SelectMany(AllLayers).Prepend(layer) : [layer];
 
     /// <summary>Row-wise softmax with the kernel Predict uses, so that bits can be compared.</summary>

@@ -160,7 +160,7 @@ public class DeterminismTests
     }
 
     /// <summary>The bits of every parameter, buffer and momentum buffer, then of <paramref name="losses"/>.</summary>
-    private static long[] Fingerprint(ILayer model, SgdMomentum optimizer, IEnumerable<double> losses) =>
+    private static long[] Fingerprint(Layer model, SgdMomentum optimizer, IEnumerable<double> losses) =>
         [.. TrainingData.AllValues(model)
             .Concat(optimizer.Velocities.SelectMany(velocity => velocity.ToArray()))
             .Concat(losses)

@@ -21,7 +21,7 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
     {
         var fuzzer = new SafeTensorsFuzzer(Seed, ValidFiles());
         var cases = Enumerable.Range(0, CaseCount).Select(_ => fuzzer.Next()).ToArray();
-        var report = new FuzzReport();
+        var report = new FuzzReport(Seed);
         int current = -1;
 
         var worker = new Thread(() =>
@@ -78,7 +78,7 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
     /// <summary>Reads one file on this thread and measures what that allocated.</summary>
     private static FuzzOutcome Run(byte[] file) => ReadOnce(file);
 
-    private static FuzzOutcome ReadOnce(byte[] file)
+    internal static FuzzOutcome ReadOnce(byte[] file)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
         Exception? error = null;
@@ -122,7 +122,7 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
     internal readonly record struct FuzzOutcome(Exception? Error, long AllocatedBytes);
 
     /// <summary>Tallies outcomes by kind and keeps the first few failures of each sort.</summary>
-    private sealed class FuzzReport
+    internal sealed class FuzzReport(int seed)
     {
         private readonly Dictionary<string, (int Loaded, int Refused)> _byKind = [];
         private double _worstRatio;
@@ -180,7 +180,7 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
             var lines = _byKind.OrderBy(pair => pair.Key, StringComparer.Ordinal)
                 .Select(pair => $"  {pair.Key}: {pair.Value.Loaded} loaded, {pair.Value.Refused} refused");
             return string.Create(CultureInfo.InvariantCulture,
-                $"{Count} cases (seed {Seed}): {Loaded} loaded, {Refused} refused with InvalidDataException, " +
+                $"{Count} cases (seed {seed}): {Loaded} loaded, {Refused} refused with InvalidDataException, " +
                 $"{Other} other outcomes.\nWorst allocation: {_worstRatio:P0} of the allowance, {_worstCase}.\n") +
                 string.Join("\n", lines);
         }

@@ -5,18 +5,17 @@ namespace BatchNormSharp.Tests;
 /// parameters) whose backward takes the two correction terms as means over the <em>features</em> of a row instead
 /// of over the batch — the "divides by the feature count" mistake of GUIDE §1. The gradient checker must catch it.
 /// </summary>
-internal sealed class BatchNormDividingByFeatureCount(double eps = 1e-5) : ILayer
+internal sealed class BatchNormDividingByFeatureCount(double eps = 1e-5) : Layer
 {
     private Tensor? _xhat;
     private double[] _invStd = [];
 
-    public ForwardMode Mode { get; set; }
+    public override int[] OutputShape(ReadOnlySpan<int> inputShape, ForwardMode mode) => inputShape.ToArray();
 
-    public IReadOnlyList<Parameter> Parameters { get; } = [];
+    protected override void InferCore(ReadOnlySpan<double> input, ReadOnlySpan<int> inputShape, Span<double> output) =>
+        throw new NotSupportedException("A training-mode test double.");
 
-    public IReadOnlyList<StateBuffer> Buffers { get; } = [];
-
-    public Tensor Forward(Tensor input, ForwardMode mode)
+    protected override Tensor ForwardCore(Tensor input, ForwardMode mode)
     {
         int rows = input.Shape[0], features = input.Shape[1];
         _xhat = Tensor.Zeros(rows, features);
@@ -41,7 +40,7 @@ internal sealed class BatchNormDividingByFeatureCount(double eps = 1e-5) : ILaye
         return _xhat.Clone();
     }
 
-    public Tensor Backward(Tensor outputGradient)
+    protected override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient)
     {
         var xhat = _xhat ?? throw new InvalidOperationException("Forward first.");
         int rows = xhat.Shape[0], features = xhat.Shape[1];

@@ -58,7 +58,7 @@ internal static class GradientChecker
     }
 
     /// <summary>Checks one layer with <c>L = Σ layer(x) ⊙ g</c>, g random from <paramref name="upstreamSeed"/>.</summary>
-    public static GradientCheckReport CheckLayer(ILayer layer, Tensor input, ForwardMode mode, int upstreamSeed) =>
+    public static GradientCheckReport CheckLayer(Layer layer, Tensor input, ForwardMode mode, int upstreamSeed) =>
         Check(new LayerObjective(layer, mode, upstreamSeed), input);
 
     /// <summary>

@@ -3,7 +3,7 @@ namespace BatchNormSharp.Tests;
 /// <summary>Runs layers in sequence, forward in order and backward in reverse: a minimal Sequential for tests.</summary>
 internal static class LayerChain
 {
-    public static Tensor Forward(IReadOnlyList<ILayer> layers, Tensor input, ForwardMode mode)
+    public static Tensor Forward(IReadOnlyList<Layer> layers, Tensor input, ForwardMode mode)
     {
         var activation = input;
         foreach (var layer in layers)
@@ -13,7 +13,7 @@ internal static class LayerChain
         return activation;
     }
 
-    public static Tensor Backward(IReadOnlyList<ILayer> layers, Tensor outputGradient)
+    public static Tensor Backward(IReadOnlyList<Layer> layers, Tensor outputGradient)
     {
         var gradient = outputGradient;
         for (int i = layers.Count - 1; i >= 0; i--)

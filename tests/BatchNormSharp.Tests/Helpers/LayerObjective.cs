@@ -10,12 +10,12 @@ namespace BatchNormSharp.Tests;
 /// </remarks>
 internal sealed class LayerObjective : IObjective
 {
-    private readonly ILayer _layer;
+    private readonly Layer _layer;
     private readonly ForwardMode _mode;
     private readonly int _upstreamSeed;
     private Tensor? _upstream;
 
-    public LayerObjective(ILayer layer, ForwardMode mode, int upstreamSeed)
+    public LayerObjective(Layer layer, ForwardMode mode, int upstreamSeed)
     {
         _layer = layer;
         _mode = mode;
@@ -52,7 +52,9 @@ internal sealed class LayerObjective : IObjective
 
     private Tensor UpstreamFor(Tensor output)
     {
-        _upstream ??= TestData.Normal(output.Shape[0], output.Shape[1], _upstreamSeed);
+        _upstream ??= output.Rank == 2
+            ? TestData.Normal(output.Shape[0], output.Shape[1], _upstreamSeed)
+            : TestData.NormalShaped(output.Shape.ToArray(), _upstreamSeed);
         return _upstream;
     }
 }

@@ -8,12 +8,12 @@ namespace BatchNormSharp.Tests;
 /// </summary>
 internal sealed class NetworkObjective : IObjective
 {
-    private readonly ILayer[] _layers;
+    private readonly Layer[] _layers;
     private readonly int[] _labels;
     private readonly ForwardMode _mode;
     private readonly SoftmaxCrossEntropy _loss = new();
 
-    public NetworkObjective(IEnumerable<ILayer> layers, int[] labels, ForwardMode mode)
+    public NetworkObjective(IEnumerable<Layer> layers, int[] labels, ForwardMode mode)
     {
         _layers = [.. layers];
         _labels = labels;

@@ -18,7 +18,7 @@ internal sealed class StateSnapshot
     public int Count => _entries.Count;
 
     /// <summary>Captures every parameter, gradient and buffer of <paramref name="layers"/>.</summary>
-    public static StateSnapshot Of(params ILayer[] layers)
+    public static StateSnapshot Of(params Layer[] layers)
     {
         var entries = new List<Entry>();
         for (int i = 0; i < layers.Length; i++)
@@ -34,7 +34,7 @@ internal sealed class StateSnapshot
     /// Captures a model by state-dict name (every parameter's value and gradient, every buffer) and the momentum
     /// buffer of every parameter <paramref name="optimizer"/> updates: everything a training step can change.
     /// </summary>
-    public static StateSnapshot Of(ILayer model, SgdMomentum optimizer)
+    public static StateSnapshot Of(Layer model, SgdMomentum optimizer)
     {
         var entries = new List<Entry>();
         foreach (var (name, parameter) in model.NamedParameters())

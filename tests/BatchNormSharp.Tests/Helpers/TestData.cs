@@ -13,6 +13,14 @@ internal static class TestData
         return tensor;
     }
 
+    /// <summary>A tensor of any shape (a <c>[batch, time, features]</c> sequence) of <c>spread · N(0, 1) + mean</c> samples.</summary>
+    public static Tensor NormalShaped(int[] shape, int seed, double mean = 0.0, double spread = 1.0)
+    {
+        var tensor = Tensor.Zeros(shape);
+        Fill(tensor.AsSpan(), seed, mean, spread);
+        return tensor;
+    }
+
     /// <summary>A vector of <c>spread · N(0, 1) + mean</c> samples.</summary>
     public static Tensor NormalVector(int length, int seed, double mean = 0.0, double spread = 1.0)
     {

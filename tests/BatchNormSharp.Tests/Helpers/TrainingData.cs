@@ -59,11 +59,11 @@ internal static class TrainingData
     }
 
     /// <summary>Every parameter and buffer value of a model, flattened in state-dict order, for bit-exact comparisons.</summary>
-    public static double[] AllValues(ILayer model) =>
+    public static double[] AllValues(Layer model) =>
         [.. model.StateDict().Values.SelectMany(tensor => tensor.ToArray())];
 
     /// <summary>Every BatchNorm in a model, nested ones included.</summary>
-    public static IEnumerable<BatchNorm> BatchNorms(ILayer layer) => layer switch
+    public static IEnumerable<BatchNorm> BatchNorms(Layer layer) => layer switch
     {
         Sequential sequential => sequential.Layers.SelectMany(BatchNorms),
         BatchNorm batchNorm => [batchNorm],

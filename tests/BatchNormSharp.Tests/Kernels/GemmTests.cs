@@ -73,7 +73,7 @@ public class GemmTests
     [InlineData(true, true)]
     public void Multiply_LargeEnoughForThreads_MatchesMathNet(bool transposeA, bool transposeB)
     {
-        // 8 · (300·350 + 350·400 + 300·400) bytes ≈ 2.9 MB: above the threshold, so the product is split.
+        // 8 · (300·350 + 350·400 + 300·400) bytes ≈ 2.9 MB: above WorkerPool.SplitThresholdBytes, so the product is split.
         const int m = 300, n = 400, k = 350;
         var random = new Random(7);
         double[] a = RandomValues(random, m * k);
@@ -95,7 +95,7 @@ public class GemmTests
     [InlineData(784, 256, 128, true, false)] // Dense backward dW += xᵀ · dy of the same layer
     public void Multiply_OneThreadOrTwo_BitIdentical(int m, int n, int k, bool transposeA, bool transposeB)
     {
-        Gemm.ParallelThresholdBytes.Should().BeLessThan(sizeof(double) * (((long)m * k) + ((long)k * n) + ((long)m * n)),
+        WorkerPool.SplitThresholdBytes.Should().BeLessThan(sizeof(double) * (((long)m * k) + ((long)k * n) + ((long)m * n)),
             "the shape must be large enough to be split between threads");
         var random = new Random(11);
         double[] a = RandomValues(random, m * k);

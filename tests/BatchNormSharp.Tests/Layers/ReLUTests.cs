@@ -51,7 +51,7 @@ public class ReLUTests(ITestOutputHelper output)
     {
         var act = () => new ReLU().Forward(Tensor.Zeros(0, 3), ForwardMode.Training);
 
-        act.Should().Throw<ArgumentException>().WithMessage("*non-empty*[0, 3]*");
+        act.Should().Throw<ArgumentException>().WithMessage("*at least one row*[0, 3]*");
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public class ModelSummaryTests
     {
         var act = () => TrainingData.IrisModel(seed: 1).Summary(inputFeatures: 5);
 
-        act.Should().Throw<ArgumentException>().WithMessage("*Layer 0 (Dense(4 -> 10))*[batch, 4]*[batch, 5]*");
+        act.Should().Throw<ArgumentException>().WithMessage("In layer 0: Dense(4 -> 10)*[batch, 4]*[*, 5]*");
     }
 
     [Fact]
@@ -70,37 +70,43 @@ public class ModelSummaryTests
     }
 
     [Fact]
-    public void Summary_LayerOfUnknownType_KeepsItsMode()
+    public void Summary_UserLayer_ChangesNoModeAndRunsNothing()
     {
-        var probed = new DuplicateColumns();
-        var model = new Sequential(new Dense(3, 4, seed: 1), probed).Train();
+        var users = new DuplicateColumns();
+        var model = new Sequential(new Dense(3, 4, seed: 1), users).Train();
 
-        model.Summary(3);
+        var summary = model.Summary(3);
 
-        probed.Mode.Should().Be(ForwardMode.Training, "probing in inference mode must not leave the layer there");
+        summary.OutputFeatures.Should().Be(8);
+        users.Mode.Should().Be(ForwardMode.Training);
+        users.ForwardCalls.Should().Be(0, "the output shape comes from OutputShape, not from a probing forward pass");
     }
 
     /// <summary>A user-defined layer this library knows nothing about: doubles the width.</summary>
-    private sealed class DuplicateColumns : ILayer
+    private sealed class DuplicateColumns : Layer
     {
-        public IReadOnlyList<Parameter> Parameters => [];
-        public IReadOnlyList<StateBuffer> Buffers => [];
+        public int ForwardCalls { get; private set; }
 
-        public ForwardMode Mode { get; set; }
+        public override int[] OutputShape(ReadOnlySpan<int> inputShape, ForwardMode mode) =>
+            [inputShape[0], 2 * inputShape[1]];
 
-        public Tensor Forward(Tensor input, ForwardMode mode)
+        protected override Tensor ForwardCore(Tensor input, ForwardMode mode)
         {
-            Mode = mode; // the ILayer contract: a forward pass leaves the layer in its mode
-            int rows = input.Shape[0], width = input.Shape[1];
-            var output = Tensor.Zeros(rows, 2 * width);
-            for (int i = 0; i < rows; i++)
-            {
-                input.Row(i).CopyTo(output.Row(i));
-                input.Row(i).CopyTo(output.Row(i)[width..]);
-            }
-            return output;
+            ForwardCalls++;
+            return base.ForwardCore(input, mode);
         }
 
-        public Tensor Backward(Tensor outputGradient) => throw new NotSupportedException();
+        protected override void InferCore(ReadOnlySpan<double> input, ReadOnlySpan<int> inputShape, Span<double> output)
+        {
+            int rows = inputShape[0], width = inputShape[1];
+            for (int i = 0; i < rows; i++)
+            {
+                input.Slice(i * width, width).CopyTo(output.Slice(2 * i * width, width));
+                input.Slice(i * width, width).CopyTo(output.Slice((2 * i * width) + width, width));
+            }
+        }
+
+        protected override Tensor? BackwardCore(Tensor outputGradient, bool computeInputGradient) =>
+            throw new NotSupportedException();
     }
 }

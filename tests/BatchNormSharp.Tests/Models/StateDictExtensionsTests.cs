@@ -130,9 +130,22 @@ public class StateDictExtensionsTests
         partial.Add("1.running_mean", Tensor.Full(3.0, 10));
         partial.Add("head.weight", Tensor.Zeros(2));
 
-        model.LoadStateDict(partial, strict: false);
+        var result = model.LoadStateDict(partial, strict: false);
 
         TrainingData.BatchNorms(model).First().RunningMean!.ToArray().Should().OnlyContain(x => x == 3.0);
+        result.UnexpectedKeys.Should().Equal("head.weight");
+        result.MissingKeys.Should().Equal(model.StateDict().Keys.Where(name => name != "1.running_mean"));
+        result.AllMatched.Should().BeFalse();
+    }
+
+    [Fact]
+    public void LoadStateDict_Strict_ReportsEverythingMatched()
+    {
+        var model = TrainingData.IrisModel(seed: 1);
+
+        var result = model.LoadStateDict(TrainingData.IrisModel(seed: 2).StateDict());
+
+        result.AllMatched.Should().BeTrue();
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public class MlpTrajectoryTests(ITestOutputHelper output)
 
         public BatchNorm Norm2 { get; }
 
-        public ILayer[] Layers { get; }
+        public Layer[] Layers { get; }
 
         public static Network From(MlpTrajectory reference)
         {

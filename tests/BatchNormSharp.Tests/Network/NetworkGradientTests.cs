@@ -31,7 +31,7 @@ public class NetworkGradientTests(ITestOutputHelper output)
         Check(layers, rows, inFeatures, ForwardMode.Inference);
     }
 
-    private void Check(ILayer[] layers, int rows, int inFeatures, ForwardMode mode)
+    private void Check(Layer[] layers, int rows, int inFeatures, ForwardMode mode)
     {
         var input = TestData.Normal(rows, inFeatures, seed: 400 + rows, mean: 12, spread: 5);
         var labels = TestData.Labels(rows, 3, seed: 500 + rows);
@@ -46,7 +46,7 @@ public class NetworkGradientTests(ITestOutputHelper output)
         before.ShouldBeUnchanged("the check must not disturb running statistics");
     }
 
-    private static ILayer[] Network(int inFeatures)
+    private static Layer[] Network(int inFeatures)
     {
         var random = new Random(7);
         var norm1 = new BatchNorm(6);

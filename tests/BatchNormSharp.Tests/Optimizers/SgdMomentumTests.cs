@@ -73,7 +73,7 @@ public class SgdMomentumTests
     {
         var dense = new Dense(3, 2, seed: 1);
         var norm = new BatchNorm(2);
-        ILayer[] layers = [dense, norm];
+        Layer[] layers = [dense, norm];
         LayerChain.Forward(layers, TestData.Normal(4, 3, seed: 2), ForwardMode.Training);
         LayerChain.Backward(layers, TestData.Normal(4, 2, seed: 3));
         var optimizer = new SgdMomentum(layers.SelectMany(l => l.Parameters), learningRate: 0.1);

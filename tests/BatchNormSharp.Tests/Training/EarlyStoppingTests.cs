@@ -108,14 +108,14 @@ public class EarlyStoppingTests
     }
 
     [Fact]
-    public void Fit_ValidationLossAlwaysNaN_StopsAfterPatienceSayingSo()
+    public void Fit_ValidationInputWithNaN_ThrowsNamingItsRowAndColumnBeforeAnythingTrains()
     {
         var (inputs, labels) = TrainingData.Clusters(40, 4, 3, seed: 3);
         var validationInputs = inputs.Clone();
-        validationInputs[0, 0] = double.NaN;
+        validationInputs[0, 3] = double.NaN;
         var model = TrainingData.IrisModel(seed: 4);
 
-        var history = new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9)).Fit(inputs, labels,
+        var act = () => new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9)).Fit(inputs, labels,
             new FitOptions
             {
                 Epochs = 10,
@@ -125,10 +125,7 @@ public class EarlyStoppingTests
                 EarlyStopping = new EarlyStopping { Patience = 2, RestoreBestWeights = true },
             });
 
-        history.StopReason.Should().Be(StopReason.EarlyStopped);
-        history.StopMessage.Should().Be("ValidationLoss did not improve for 2 epochs (every value was NaN); stopped after epoch 2.");
-        history.BestEpoch.Should().BeNull();
-        history.RestoredBestWeights.Should().BeFalse();
+        act.Should().Throw<ArgumentException>().WithMessage("*ValidationInputs, but row 0, column 3 holds NaN*");
     }
 
     [Fact]

@@ -106,4 +106,17 @@ public class InferenceExtensionsTests
             .Fit(inputs, labels, new FitOptions { Epochs = 2, BatchSize = 10 });
         return model;
     }
+
+    [Fact]
+    public void Evaluate_SameModelTwice_ResultsAreEqualAsValues()
+    {
+        var model = TrainingData.IrisModel(seed: 31);
+        var (inputs, labels) = TrainingData.Clusters(30, 4, 3, seed: 32);
+
+        var first = model.Evaluate(inputs, labels);
+        var second = model.Evaluate(inputs, labels);
+
+        second.Should().Be(first, "an evaluation is a value: its confusion matrix compares by its counts");
+        first.ConfusionMatrix!.Total.Should().Be(30);
+    }
 }

@@ -133,22 +133,32 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Fit_NaNInAnInput_StopsAtThatBatchChangingNoWeightNorStatistic()
+    public void Fit_NaNInAnInput_ThrowsNamingItsRowAndColumnBeforeAnythingTrains()
     {
         var (inputs, labels) = TrainingData.Clusters(32, 4, 3, seed: 12);
         inputs[5, 2] = double.NaN;
         var model = TrainingData.IrisModel(seed: 13);
         var before = TrainingData.AllValues(model);
 
-        var history = new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9))
+        var act = () => new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9))
             .Fit(inputs, labels, new FitOptions { Epochs = 3, BatchSize = 32, Shuffle = false });
 
-        history.StopReason.Should().Be(StopReason.NonFiniteLoss);
-        history.StopMessage.Should().StartWith("The forward pass of batch 1 of epoch 1 met non-finite values;")
-            .And.Contain("feature 0 of the [32, 10] batch has mean NaN");
-        history.Epochs.Should().BeEmpty();
-        TrainingData.AllValues(model).Should().Equal(before,
-            "the first BatchNorm refuses the batch before its running statistics move");
+        act.Should().Throw<ArgumentException>().WithMessage("Expected finite values in inputs, but row 5, column 2 holds NaN*")
+            .Which.ParamName.Should().Be("inputs");
+        TrainingData.AllValues(model).Should().Equal(before);
+    }
+
+    [Fact]
+    public void Fit_LabelsThatLookOneBased_SaysSo()
+    {
+        var (inputs, labels) = TrainingData.Clusters(32, 4, 3, seed: 12);
+        int[] oneBased = [.. labels.Select(label => label + 1)];
+        var model = TrainingData.IrisModel(seed: 13);
+
+        var act = () => new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9))
+            .Fit(inputs, oneBased, new FitOptions { Epochs = 1 });
+
+        act.Should().Throw<ArgumentException>().WithMessage("*run from 1 to 3: they look 1-based. Subtract 1*");
     }
 
     [Fact]
@@ -165,7 +175,22 @@ public class TrainerTests
         var history = trainer.Fit(inputs, labels, new FitOptions { Epochs = 50, BatchSize = 8 });
 
         history.StopReason.Should().Be(StopReason.NonFiniteLoss);
-        history.StopMessage.Should().MatchRegex("^The training loss was (NaN|Infinity) at batch [0-9]+ of epoch [0-9]+;");
+        history.StopMessage.Should().MatchRegex("^The training loss was (NaN|Infinity) at batch [0-9]+ of epoch [0-9]+;")
+            .And.Contain("The first non-finite output came from layer 0 (Dense).");
+    }
+
+    [Fact]
+    public void Fit_BatchNormRefusesOverflowingActivations_StopsNamingItsPlaceInTheModel()
+    {
+        var (inputs, labels) = TrainingData.Clusters(32, 4, 3, seed: 15);
+        var model = TrainingData.IrisModel(seed: 16);
+        ((Dense)model.Layers[0]).Weight.Value.Fill(1e308); // the first Dense overflows to infinity
+
+        var history = new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9))
+            .Fit(inputs, labels, new FitOptions { Epochs = 2, BatchSize = 16 });
+
+        history.StopReason.Should().Be(StopReason.NonFiniteLoss);
+        history.StopMessage.Should().Contain("In layer 1 (BatchNorm): BatchNorm expected a training batch with a finite mean");
     }
 
     [Fact]
@@ -202,7 +227,7 @@ public class TrainerTests
 
         var act = () => new Trainer(model, new SgdMomentum(model.Parameters, 0.1)).Fit(Tensor.Zeros(10, 5), new int[10]);
 
-        act.Should().Throw<ArgumentException>().WithMessage("*[batch, 4]*[batch, 5]*").And.ParamName.Should().Be("inputs");
+        act.Should().Throw<ArgumentException>().WithMessage("*[batch, 4]*[*, 5]*").And.ParamName.Should().Be("inputs");
     }
 
     [Fact]
@@ -271,5 +296,35 @@ public class TrainerTests
         new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9))
             .Fit(inputs, labels, new FitOptions { Epochs = 3, BatchSize = 8, Seed = seed });
         return TrainingData.AllValues(model);
+    }
+
+    [Fact]
+    public void Fit_ValidationSplit_HoldsOutTheLastRowsAsKerasDoes()
+    {
+        var (inputs, labels) = TrainingData.Clusters(40, 4, 3, seed: 17);
+        var split = TrainingData.IrisModel(seed: 18);
+        var explicitModel = TrainingData.IrisModel(seed: 18);
+        var train = Tensor.FromSpan(inputs.AsReadOnlySpan()[..(32 * 4)], 32, 4);
+        var held = Tensor.FromSpan(inputs.AsReadOnlySpan()[(32 * 4)..], 8, 4);
+
+        var viaSplit = new Trainer(split, new SgdMomentum(split.Parameters, 0.1, 0.9)).Fit(inputs, labels,
+            new FitOptions { Epochs = 2, BatchSize = 8, Seed = 3, ValidationSplit = 0.2 });
+        var viaInputs = new Trainer(explicitModel, new SgdMomentum(explicitModel.Parameters, 0.1, 0.9)).Fit(train,
+            labels[..32], new FitOptions { Epochs = 2, BatchSize = 8, Seed = 3, ValidationInputs = held, ValidationLabels = labels[32..] });
+
+        viaSplit.Epochs.Select(e => e.ValidationLoss).Should().Equal(viaInputs.Epochs.Select(e => e.ValidationLoss));
+        viaSplit.Epochs[0].ValidationLoss.Should().NotBeNull();
+    }
+
+    [Fact]
+    public void Fit_ValidationSplitAndValidationInputs_Throws()
+    {
+        var (inputs, labels) = TrainingData.Clusters(40, 4, 3, seed: 17);
+        var model = TrainingData.IrisModel(seed: 18);
+
+        var act = () => new Trainer(model, new SgdMomentum(model.Parameters, 0.1, 0.9)).Fit(inputs, labels,
+            new FitOptions { ValidationSplit = 0.2, ValidationInputs = inputs, ValidationLabels = labels });
+
+        act.Should().Throw<ArgumentException>().WithMessage("*ValidationSplit and ValidationInputs*both set*");
     }
 }

@@ -1,0 +1,182 @@
+using BatchNormSharp.Kernels;
+
+namespace BatchNormSharp;
+
+/// <summary>
+/// One pass of <see cref="BatchNormFunctions"/> cut into fixed ranges of whole features for <see cref="WorkerPool"/>.
+/// Each feature is computed whole by one part, in the same order as on one thread, so the bits do not depend on the
+/// number of parts or threads. Holds pointers to the caller's pinned spans (null for an absent span).
+/// </summary>
+internal unsafe struct BatchNormParts : IPartedWork
+{
+    /// <summary>The pass a <see cref="BatchNormParts"/> runs.</summary>
+    public enum Pass
+    {
+        /// <summary>Mean, sum of squared deviations and <c>1 / √(var + ε)</c> of each feature.</summary>
+        Statistics,
+
+        /// <summary><c>y = (x - mean) · invStd · γ + β</c>.</summary>
+        Normalize,
+
+        /// <summary>The reductions, dγ and dβ, and (when dx is given) the input gradient, training or frozen form.</summary>
+        Backward,
+    }
+
+    /// <summary>The pass to run.</summary>
+    public Pass Kind;
+
+    /// <summary>The input's shape.</summary>
+    public BatchNormShape Shape;
+
+    /// <summary>ε, for <see cref="Pass.Statistics"/>.</summary>
+    public double Eps;
+
+    /// <summary>Whether <see cref="Pass.Backward"/> uses the training form (batch statistics) or the frozen form.</summary>
+    public bool UsedBatchStatistics;
+
+    /// <summary>Inputs and outputs of <c>Shape.Elements</c> values.</summary>
+    public double* X, Y, Dy, Dx;
+
+    /// <summary>Per-feature arrays of <c>Shape.Features</c> values.</summary>
+    public double* Mean, InvStd, SumSq, Gamma, Beta, SumDy, SumDyXhat, Scale, DGamma, DBeta;
+
+    /// <summary>Features per range: whole vectors for <c>[N, C]</c> inputs, so that a range's tiles stay full.</summary>
+    private readonly int Granule => Shape.Length == 1 ? BatchNormTiles.Lanes : 1;
+
+    /// <summary>The most parts this pass can be cut into.</summary>
+    public readonly int FinestParts => (Shape.Features + Granule - 1) / Granule;
+
+    /// <summary>Runs the pass on the pool (or alone), split as the calling thread's policy says.</summary>
+    public void RunSplit()
+    {
+        long bytes = Kind == Pass.Backward ? 3 * Shape.Bytes : 2 * Shape.Bytes;
+        WorkerPool.Run(ref this, WorkerPool.PartsFor(bytes, FinestParts));
+    }
+
+    /// <inheritdoc/>
+    public readonly void Run(int part, int parts)
+    {
+        int granules = FinestParts;
+        int first = Math.Min(Shape.Features, (int)((long)granules * part / parts) * Granule);
+        int end = Math.Min(Shape.Features, (int)((long)granules * (part + 1) / parts) * Granule);
+        if (first >= end)
+        {
+            return;
+        }
+        switch (Kind)
+        {
+            case Pass.Statistics:
+                Statistics(first, end);
+                break;
+            case Pass.Normalize:
+                Normalize(first, end);
+                break;
+            default:
+                Backward(first, end);
+                break;
+        }
+    }
+
+    private readonly void Statistics(int first, int end)
+    {
+        int count = Shape.Count;
+        Span<double> mean = Features(Mean), sumSq = Features(SumSq), invStd = Features(InvStd);
+        if (Shape.Length == 1)
+        {
+            ReadOnlySpan<double> x = Elements(X);
+            BatchNormTiles.ColumnSums(x, Shape.Batch, Shape.Features, first, end, mean);
+            for (int c = first; c < end; c++)
+            {
+                mean[c] /= count; // a division, as PyTorch does, not a product with the reciprocal
+            }
+            BatchNormTiles.ColumnSquaredDeviations(x, Shape.Batch, Shape.Features, first, end, mean, sumSq);
+        }
+        else
+        {
+            BatchNormSegments.Statistics(Elements(X), Shape.Batch, Shape.Features, Shape.Length, first, end, mean,
+                sumSq);
+        }
+        for (int c = first; c < end; c++)
+        {
+            invStd[c] = 1.0 / Math.Sqrt((sumSq[c] / count) + Eps); // biased variance, ε inside the root
+        }
+    }
+
+    private readonly void Normalize(int first, int end)
+    {
+        if (Shape.Length == 1)
+        {
+            BatchNormTiles.Normalize(Elements(X), Shape.Batch, Shape.Features, first, end, Features(Mean),
+                Features(InvStd), Features(Gamma), Features(Beta), Elements(Y));
+        }
+        else
+        {
+            BatchNormSegments.Normalize(Elements(X), Shape.Batch, Shape.Features, Shape.Length, first, end,
+                Features(Mean), Features(InvStd), Features(Gamma), Features(Beta), Elements(Y));
+        }
+    }
+
+    private readonly void Backward(int first, int end)
+    {
+        (int batch, int features, int length, int count) = (Shape.Batch, Shape.Features, Shape.Length, Shape.Count);
+        ReadOnlySpan<double> dy = Elements(Dy), x = Elements(X), mean = Features(Mean), invStd = Features(InvStd);
+        Span<double> sumDy = Features(SumDy), sumDyXhat = Features(SumDyXhat), scale = Features(Scale);
+        bool needSums = UsedBatchStatistics || DGamma != null;
+        if (needSums)
+        {
+            if (length == 1)
+            {
+                BatchNormTiles.GradientSums(dy, x, batch, features, first, end, mean, invStd, sumDy, sumDyXhat);
+            }
+            else
+            {
+                BatchNormSegments.GradientSums(dy, x, batch, features, length, first, end, mean, invStd, sumDy,
+                    sumDyXhat);
+            }
+        }
+        if (DGamma != null)
+        {
+            Elementwise.AddInPlace(sumDyXhat[first..end], Features(DGamma)[first..end]);
+            Elementwise.AddInPlace(sumDy[first..end], Features(DBeta)[first..end]);
+        }
+        if (Dx == null)
+        {
+            return; // the input gradient is not needed
+        }
+
+        ReadOnlySpan<double> gamma = Features(Gamma);
+        for (int c = first; c < end; c++)
+        {
+            scale[c] = gamma[c] * invStd[c];
+        }
+        Span<double> dx = Elements(Dx);
+        if (!UsedBatchStatistics)
+        {
+            // Running statistics are constants: the layer is an affine map per feature.
+            BatchNormSegments.Scale(dy, batch, features, length, first, end, scale, dx);
+            return;
+        }
+
+        // The mean and variance depend on every value of the feature, hence the two correction terms: means over
+        // the N·L values, which the reductions above summed.
+        for (int c = first; c < end; c++)
+        {
+            sumDy[c] /= count;
+            sumDyXhat[c] /= count;
+        }
+        if (length == 1)
+        {
+            BatchNormTiles.TrainingInputGradient(dy, x, batch, features, first, end, mean, invStd, scale, sumDy,
+                sumDyXhat, dx);
+        }
+        else
+        {
+            BatchNormSegments.TrainingInputGradient(dy, x, batch, features, length, first, end, mean, invStd, scale,
+                sumDy, sumDyXhat, dx);
+        }
+    }
+
+    private readonly Span<double> Elements(double* values) => new(values, Shape.Elements);
+
+    private readonly Span<double> Features(double* values) => new(values, Shape.Features);
+}
