@@ -94,12 +94,12 @@ internal static class LstmFunctions
         int width = 4 * hidden;
         for (int b = 0; b < batch; b++)
         {
+            // Blocks i and f, then o, are sigmoids (vectorised); block g is the tanh gate.
             Span<double> row = gates.Slice(b * width, width);
-            for (int j = 0; j < width; j++)
-            {
-                // Block 2 (g) is the tanh gate; the others are sigmoids.
-                row[j] = j >= 2 * hidden && j < 3 * hidden ? Math.Tanh(row[j]) : Sigmoid(row[j]);
-            }
+            Span<double> inputAndForget = row[..(2 * hidden)], cell = row.Slice(2 * hidden, hidden), output = row[(3 * hidden)..];
+            ActivationFunctions.Sigmoid(inputAndForget, inputAndForget);
+            ActivationFunctions.Tanh(cell, cell);
+            ActivationFunctions.Sigmoid(output, output);
         }
     }
 
@@ -305,6 +305,4 @@ internal static class LstmFunctions
         int rows, int inputSize, int hidden,
         ReadOnlySpan<double> gateGradients, ReadOnlySpan<double> weightIh, Span<double> inputGradient) =>
         Gemm.Multiply(rows, inputSize, 4 * hidden, gateGradients, false, weightIh, false, false, inputGradient);
-
-    private static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
 }
