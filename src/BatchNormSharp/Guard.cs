@@ -36,33 +36,6 @@ internal static class Guard
     }
 
     /// <summary>
-    /// Refuses a layer's own output as its input: that tensor is the storage the call is about to overwrite (and, for
-    /// BatchNorm, what its backward pass reads again), so the result would be silently wrong.
-    /// </summary>
-    public static void NotOwnOutput(Tensor input, Tensor? ownOutput, string layer, string parameterName)
-    {
-        if (ReferenceEquals(input, ownOutput))
-        {
-            throw new ArgumentException(
-                $"{layer} expected an input other than its own output tensor, but got the tensor its last Forward " +
-                "returned, which this call overwrites. Pass a copy (output.Clone()) or use a second layer.",
-                parameterName);
-        }
-    }
-
-    /// <summary>Requires <paramref name="gradient"/> to have exactly the shape of <paramref name="output"/>.</summary>
-    public static void SameShape(Tensor gradient, Tensor output, string layer, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(gradient, parameterName);
-        if (!gradient.HasSameShape(output))
-        {
-            throw new ArgumentException(
-                $"{layer}.Backward expects a gradient of shape {Tensor.FormatShape(output.Shape)} (the shape of the " +
-                $"last forward output), but got {Tensor.FormatShape(gradient.Shape)}.", parameterName);
-        }
-    }
-
-    /// <summary>
     /// The error for a batch of one row that a BatchNorm would normalise with its own statistics (PyTorch's "Expected
     /// more than 1 value per channel when training").
     /// </summary>

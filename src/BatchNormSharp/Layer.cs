@@ -39,6 +39,7 @@ public abstract class Layer
     private readonly List<Parameter> _ownParameters = [];
     private readonly List<StateBuffer> _ownBuffers = [];
     private readonly List<NamedLayer> _children = [];
+    private IReadOnlyList<NamedLayer>? _childrenView;
     private Parameter[]? _allParameters;
     private StateBuffer[]? _allBuffers;
     private Layer[]? _subtree;
@@ -85,7 +86,7 @@ public abstract class Layer
 
     /// <summary>The direct children with their local names, in registration order (for a <see cref="Sequential"/>:
     /// <c>0</c>, <c>1</c>, ...).</summary>
-    public IReadOnlyList<NamedLayer> Children => _children.AsReadOnly();
+    public IReadOnlyList<NamedLayer> Children => _childrenView ??= _children.AsReadOnly();
 
     /// <summary>
     /// Every trainable tensor of the layer and its children, own first, then each child's in order: what an optimizer
@@ -289,7 +290,7 @@ public abstract class Layer
         RequireLength(output.Length, outputShape, nameof(output));
         if (input.Overlaps(output))
         {
-            throw new ArgumentException("Infer expected an output span that does not overlap the input.", nameof(output));
+            throw new ArgumentException("Infer expected an output span that does not overlap the input, but they share memory. Pass a separate destination buffer.", nameof(output));
         }
         InferCore(input, inputShape, output);
     }
@@ -405,13 +406,15 @@ public abstract class Layer
     protected abstract void InferCore(ReadOnlySpan<double> input, ReadOnlySpan<int> inputShape, Span<double> output);
 
     /// <summary>The input of the last forward pass (what <see cref="BackwardCore"/> goes back through).</summary>
-    protected Tensor Input => _input ?? throw new InvalidOperationException("No forward pass has run.");
+    protected Tensor Input => _input ?? throw new InvalidOperationException(
+        "The layer has no input yet: no forward pass has run. Call Forward before reading Input (from BackwardCore).");
 
     /// <summary>The output of the last forward pass, or null before the first (for diagnostics).</summary>
     internal Tensor? LastOutput => _output;
 
     /// <summary>The output of the last forward pass.</summary>
-    protected Tensor Output => _output ?? throw new InvalidOperationException("No forward pass has run.");
+    protected Tensor Output => _output ?? throw new InvalidOperationException(
+        "The layer has no output yet: no forward pass has run. Call Forward before reading Output (from BackwardCore).");
 
     /// <summary>Output storage of the shape this forward pass produces, reused between calls of the same shape.</summary>
     /// <returns>A tensor of the checked output shape (its values are to be overwritten).</returns>

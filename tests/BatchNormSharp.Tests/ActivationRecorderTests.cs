@@ -12,13 +12,12 @@ public class ActivationRecorderTests
         using var recorder = new ActivationRecorder(batchNorm);
 
         model.Forward(x, ForwardMode.Training);
-        var dense = model.Forward(x, ForwardMode.Inference);
+        model.Forward(x, ForwardMode.Inference);
 
         recorder.Inputs.Should().HaveCount(2);
         recorder.Modes.Should().Equal(ForwardMode.Training, ForwardMode.Inference);
         recorder.Inputs[1].ToArray().Should().Equal(((Dense)model.Layers[0]).Forward(x, ForwardMode.Inference).ToArray());
         recorder.Outputs[0].Should().NotBeSameAs(recorder.Outputs[1], "each pass is copied, not the reused storage");
-        dense.Should().NotBeNull();
     }
 
     [Fact]

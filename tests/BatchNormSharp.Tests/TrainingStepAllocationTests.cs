@@ -85,7 +85,7 @@ public class TrainingStepAllocationTests
         // The counter can see allocations: a batch of a new size needs new output tensors.
         var random = new Random(5);
         Layer[] layers = [new Dense(4, 10, random), new BatchNorm(10)];
-        var step = new Step(layers);
+        var step = new HandTrainingStep(layers);
         step.Run(Batch(32, 4, random), Labels(32, 10, random));
         var otherBatch = Batch(16, 4, random);
         var otherLabels = Labels(16, 10, random);
@@ -101,7 +101,7 @@ public class TrainingStepAllocationTests
     private static long AllocatedBytesOverSteps(Layer[] layers, Tensor input, int[] labels) =>
         KernelThreads.Run(KernelThreading.SingleThread, () =>
         {
-            var step = new Step(layers);
+            var step = new HandTrainingStep(layers);
             for (int i = 0; i < 3; i++)
             {
                 step.Run(input, labels);
@@ -134,30 +134,5 @@ public class TrainingStepAllocationTests
             labels[i] = random.Next(classes);
         }
         return labels;
-    }
-
-    /// <summary>Forward through the layers, cross-entropy, backward in reverse, SGD-momentum step, zeroed gradients.</summary>
-    private sealed class Step(Layer[] layers)
-    {
-        private readonly SoftmaxCrossEntropy _loss = new();
-        private readonly SgdMomentum _optimizer =
-            new(layers.SelectMany(layer => layer.Parameters), learningRate: 0.01, momentum: 0.9);
-
-        public void Run(Tensor input, int[] labels)
-        {
-            Tensor activations = input;
-            foreach (var layer in layers)
-            {
-                activations = layer.Forward(activations, ForwardMode.Training);
-            }
-            _loss.Forward(activations, labels);
-            Tensor gradient = _loss.Backward();
-            for (int i = layers.Length - 1; i >= 0; i--)
-            {
-                gradient = layers[i].Backward(gradient);
-            }
-            _optimizer.Step();
-            _optimizer.ZeroGrad();
-        }
     }
 }

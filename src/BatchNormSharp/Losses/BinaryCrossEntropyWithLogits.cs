@@ -60,8 +60,8 @@ public sealed class BinaryCrossEntropyWithLogits : ILoss
         LossTargets.Finite(t, Name, nameof(targets));
         RequireProbabilities(t, nameof(targets));
 
-        var sigmoid = LossTargets.Reuse(_sigmoid, predictions.Shape);
-        var keptTargets = LossTargets.Reuse(_targets, predictions.Shape);
+        var sigmoid = Tensor.Reuse(_sigmoid, predictions.Shape);
+        var keptTargets = Tensor.Reuse(_targets, predictions.Shape);
         ReadOnlySpan<double> x = predictions.AsReadOnlySpan();
         double total = BinaryCrossEntropyFunctions.Sum(x, t, PosWeight);
         ActivationFunctions.Sigmoid(x, sigmoid.AsSpan());
@@ -83,7 +83,7 @@ public sealed class BinaryCrossEntropyWithLogits : ILoss
                 "BinaryCrossEntropyWithLogits.Backward was called without a forward pass to go back through: call " +
                 "Forward(predictions, targets) first, then Backward once.");
         }
-        var gradient = LossTargets.Reuse(_gradient, _sigmoid.Shape);
+        var gradient = Tensor.Reuse(_gradient, _sigmoid.Shape);
         BinaryCrossEntropyFunctions.Gradient(_sigmoid.AsReadOnlySpan(), _targets.AsReadOnlySpan(), PosWeight, _sigmoid.Length,
             gradient.AsSpan());
         _gradient = gradient;

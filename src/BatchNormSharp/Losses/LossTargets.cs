@@ -48,16 +48,6 @@ internal static class LossTargets
         }
     }
 
-    /// <summary>Returns <paramref name="buffer"/> when it has <paramref name="shape"/>, otherwise a new zero tensor.</summary>
-    public static Tensor Reuse(Tensor? buffer, ReadOnlySpan<int> shape)
-    {
-        if (buffer is not null && buffer.Shape.SequenceEqual(shape))
-        {
-            return buffer;
-        }
-        return Tensor.Zeros(shape.ToArray());
-    }
-
     public static string Index(int i) => i.ToString(CultureInfo.InvariantCulture);
 
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);

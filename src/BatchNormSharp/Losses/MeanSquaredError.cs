@@ -31,7 +31,7 @@ public sealed class MeanSquaredError : ILoss
         ReadOnlySpan<double> t = targets.AsReadOnlySpan();
         LossTargets.Finite(t, Name, nameof(targets));
 
-        var difference = LossTargets.Reuse(_difference, predictions.Shape);
+        var difference = Tensor.Reuse(_difference, predictions.Shape);
         double total = SquaredErrorFunctions.Difference(predictions.AsReadOnlySpan(), t, difference.AsSpan());
         _difference = difference;
         _hasForward = true;
@@ -49,7 +49,7 @@ public sealed class MeanSquaredError : ILoss
                 "MeanSquaredError.Backward was called without a forward pass to go back through: call " +
                 "Forward(predictions, targets) first, then Backward once.");
         }
-        var gradient = LossTargets.Reuse(_gradient, _difference.Shape);
+        var gradient = Tensor.Reuse(_gradient, _difference.Shape);
         SquaredErrorFunctions.Gradient(_difference.AsReadOnlySpan(), gradient.AsSpan());
         _gradient = gradient;
         _hasForward = false;

@@ -9,9 +9,10 @@ namespace BatchNormSharp;
 /// root), bias correction always on. With <c>amsgrad</c> the running maximum of <c>v</c> replaces <c>v</c> in the
 /// denominator. The state (<c>step</c>, and per parameter <c>exp_avg</c>, <c>exp_avg_sq</c>, <c>max_exp_avg_sq</c>) saves
 /// and loads with <see cref="OptimizerStateExtensions"/>.</para>
-/// <para>A step allocates nothing.</para>
+/// <para>A step allocates nothing. <see cref="AdamW"/> derives from this class (as in PyTorch 2) and differs only in
+/// where the weight decay acts.</para>
 /// </remarks>
-public sealed class Adam : IOptimizer
+public class Adam : IOptimizer
 {
     private readonly AdamMoments _moments;
     private double _learningRate;
@@ -28,6 +29,13 @@ public sealed class Adam : IOptimizer
     /// <exception cref="ArgumentException">A parameter is listed twice, or a hyper-parameter is out of range.</exception>
     public Adam(IEnumerable<Parameter> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
         double epsilon = 1e-8, double weightDecay = 0.0, bool amsgrad = false)
+        : this(parameters, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, decoupledWeightDecay: false)
+    {
+    }
+
+    /// <summary>The shared constructor of <see cref="Adam"/> and <see cref="AdamW"/>.</summary>
+    private protected Adam(IEnumerable<Parameter> parameters, double learningRate, double beta1, double beta2,
+        double epsilon, double weightDecay, bool amsgrad, bool decoupledWeightDecay)
     {
         OptimizerChecks.Beta(beta1, nameof(beta1));
         OptimizerChecks.Beta(beta2, nameof(beta2));
@@ -39,6 +47,7 @@ public sealed class Adam : IOptimizer
         Epsilon = epsilon;
         WeightDecay = weightDecay;
         Amsgrad = amsgrad;
+        DecoupledWeightDecay = decoupledWeightDecay;
         _moments = new AdamMoments(parameters, amsgrad);
     }
 
@@ -69,6 +78,10 @@ public sealed class Adam : IOptimizer
     /// <summary>Whether the AMSGrad variant is used.</summary>
     public bool Amsgrad { get; }
 
+    /// <summary>Whether the weight decay shrinks the parameters directly (<see cref="AdamW"/>) rather than being added
+    /// to the gradient (<see cref="Adam"/>).</summary>
+    public bool DecoupledWeightDecay { get; }
+
     /// <summary>The number of steps taken so far (PyTorch's <c>state["step"]</c>).</summary>
     public long Steps => _moments.Steps;
 
@@ -90,7 +103,7 @@ public sealed class Adam : IOptimizer
     };
 
     /// <summary>Updates every parameter from its accumulated gradient and counts the step.</summary>
-    public void Step() => _moments.Step(_learningRate, Beta1, Beta2, Epsilon, WeightDecay, decoupled: false);
+    public void Step() => _moments.Step(_learningRate, Beta1, Beta2, Epsilon, WeightDecay, DecoupledWeightDecay);
 
     /// <summary>Sets every parameter's gradient to zero, ready for the next backward pass.</summary>
     public void ZeroGrad() => _moments.ZeroGrad();

@@ -15,6 +15,7 @@ internal sealed class BatchedInference(Layer model)
 {
     private readonly Dictionary<int, Tensor> _outputsByRows = [];
     private readonly Dictionary<int, Tensor> _targetsByRows = [];
+    private double[] _logSumExp = [];
 
     /// <summary>The mean loss and the task's metrics over checked data.</summary>
     public EvaluationResult Evaluate(Tensor inputs, Tensor targets, ILoss loss, int batchSize, bool detailed = true)
@@ -62,12 +63,16 @@ internal sealed class BatchedInference(Layer model)
     }
 
     /// <summary>Softmax for several classes, sigmoid for binary outputs, nothing for regression.</summary>
-    private static void Link(LossTask task, Tensor outputs, int rows, int width, Span<double> destination)
+    private void Link(LossTask task, Tensor outputs, int rows, int width, Span<double> destination)
     {
         switch (task)
         {
             case LossTask.MultiClass:
-                Softmax.Rows(outputs.AsReadOnlySpan(), rows, width, destination, new double[rows]);
+                if (_logSumExp.Length < rows)
+                {
+                    _logSumExp = new double[rows];
+                }
+                Softmax.Rows(outputs.AsReadOnlySpan(), rows, width, destination, _logSumExp.AsSpan(0, rows));
                 break;
             case LossTask.Binary:
                 ActivationFunctions.Sigmoid(outputs.AsReadOnlySpan(), destination);

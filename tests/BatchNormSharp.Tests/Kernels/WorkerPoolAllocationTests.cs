@@ -21,7 +21,7 @@ public class WorkerPoolAllocationTests
             new Dense(256, 128, random), new BatchNorm(128), new ReLU(),
             new Dense(128, 10, random),
         ];
-        var step = new Step(layers);
+        var step = new HandTrainingStep(layers);
         var input = Tensor.Zeros(128, 784);
         input.AsSpan().Fill(0.25);
         for (int i = 0; i < input.Length; i += 7)
@@ -85,30 +85,5 @@ public class WorkerPoolAllocationTests
 
         allocated.Should().BeGreaterThanOrEqualTo(4000);
         kept.Should().NotBeNull();
-    }
-
-    /// <summary>Forward through the layers, cross-entropy, backward in reverse, SGD-momentum step, zeroed gradients.</summary>
-    private sealed class Step(Layer[] layers)
-    {
-        private readonly SoftmaxCrossEntropy _loss = new();
-        private readonly SgdMomentum _optimizer =
-            new(layers.SelectMany(layer => layer.Parameters), learningRate: 0.01, momentum: 0.9);
-
-        public void Run(Tensor input, int[] labels)
-        {
-            Tensor activations = input;
-            foreach (var layer in layers)
-            {
-                activations = layer.Forward(activations, ForwardMode.Training);
-            }
-            _loss.Forward(activations, labels);
-            Tensor gradient = _loss.Backward();
-            for (int i = layers.Length - 1; i >= 0; i--)
-            {
-                gradient = layers[i].Backward(gradient);
-            }
-            _optimizer.Step();
-            _optimizer.ZeroGrad();
-        }
     }
 }
