@@ -62,41 +62,61 @@ internal static class GemmPacking
         ref double origin, int lineStride, int depthStride, int count, int depth, int panelWidth, Span<double> destination)
     {
         ref double panel = ref MemoryMarshal.GetReference(destination);
+        if (lineStride == 1)
+        {
+            CopyRuns(ref origin, depthStride, count, depth, panelWidth, ref panel);
+            return;
+        }
         for (int first = 0; first < count; first += panelWidth)
         {
             int lines = Math.Min(panelWidth, count - first);
-            ref double source = ref Unsafe.Add(ref origin, (nint)first * lineStride);
-            if (lineStride == 1)
-            {
-                CopyRuns(ref source, depthStride, lines, depth, panelWidth, ref panel);
-            }
-            else
-            {
-                Transpose(ref source, lineStride, depthStride, lines, depth, panelWidth, ref panel);
-            }
+            Transpose(ref Unsafe.Add(ref origin, (nint)first * lineStride), lineStride, depthStride, lines, depth,
+                panelWidth, ref panel);
             panel = ref Unsafe.Add(ref panel, (nint)panelWidth * depth);
         }
     }
 
-    /// <summary>The lines are adjacent in memory: each step p is one contiguous run, copied with vectors.</summary>
+    /// <summary>
+    /// The lines are adjacent in memory: step p of every line is one contiguous run of <paramref name="count"/>
+    /// values, which is read once, front to back, and dealt out to the panels. Reading run by run keeps the source a
+    /// single sequential stream (panel by panel would read a few values from every run, a whole matrix row apart,
+    /// which the prefetchers do not follow).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRuns(
-        ref double source, int depthStride, int lines, int depth, int panelWidth, ref double panel)
+        ref double source, int depthStride, int count, int depth, int panelWidth, ref double panel)
     {
+        int fullPanels = count / panelWidth;
+        int lastLines = count - (fullPanels * panelWidth);
+        nint panelLength = (nint)panelWidth * depth;
         for (int p = 0; p < depth; p++)
         {
             ref double from = ref Unsafe.Add(ref source, (nint)p * depthStride);
             ref double to = ref Unsafe.Add(ref panel, (nint)p * panelWidth);
-            int j = 0;
-            for (; j <= lines - Vector256<double>.Count; j += Vector256<double>.Count)
+            for (int q = 0; q < fullPanels; q++)
             {
-                Vector256.LoadUnsafe(ref from, (nuint)j).StoreUnsafe(ref to, (nuint)j);
+                CopyRun(ref Unsafe.Add(ref from, q * panelWidth), panelWidth, ref Unsafe.Add(ref to, q * panelLength));
             }
-            for (; j < lines; j++)
+            if (lastLines > 0)
             {
-                Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j);
+                ref double partial = ref Unsafe.Add(ref to, fullPanels * panelLength);
+                CopyRun(ref Unsafe.Add(ref from, fullPanels * panelWidth), lastLines, ref partial);
+                ZeroPadding(ref partial, lastLines, panelWidth);
             }
-            ZeroPadding(ref to, lines, panelWidth);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun(ref double from, int length, ref double to)
+    {
+        int j = 0;
+        for (; j <= length - Vector256<double>.Count; j += Vector256<double>.Count)
+        {
+            Vector256.LoadUnsafe(ref from, (nuint)j).StoreUnsafe(ref to, (nuint)j);
+        }
+        for (; j < length; j++)
+        {
+            Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j);
         }
     }
 
@@ -112,11 +132,29 @@ internal static class GemmPacking
         int line = 0;
         if (depthStride == 1 && Avx.IsSupported)
         {
-            for (; line <= lines - 4; line += 4)
+            // Steps outside, line groups inside: each step block fills whole rows of the panel at once (written
+            // once, while in L1) and reads every line a cache line at a time.
+            int groups = lines / 4;
+            int p = 0;
+            for (; p <= depth - Block; p += Block)
             {
-                Transpose4Lines(ref Unsafe.Add(ref source, (nint)line * lineStride), lineStride, depth, panelWidth,
-                    ref Unsafe.Add(ref panel, line));
+                for (int g = 0; g < groups; g++)
+                {
+                    ref double from = ref Unsafe.Add(ref source, ((nint)4 * g * lineStride) + p);
+                    ref double to = ref Unsafe.Add(ref panel, ((nint)p * panelWidth) + (4 * g));
+                    Transpose4x4(ref from, lineStride, ref to, panelWidth);
+                    Transpose4x4(ref Unsafe.Add(ref from, 4), lineStride, ref Unsafe.Add(ref to, 4 * panelWidth),
+                        panelWidth);
+                }
             }
+            for (; p < depth; p++)
+            {
+                for (int l = 0; l < 4 * groups; l++)
+                {
+                    Unsafe.Add(ref panel, ((nint)p * panelWidth) + l) = Unsafe.Add(ref source, ((nint)l * lineStride) + p);
+                }
+            }
+            line = 4 * groups;
         }
         for (; line < lines; line++)
         {
@@ -136,39 +174,25 @@ internal static class GemmPacking
         }
     }
 
-    /// <summary>Four lines with contiguous depth, <c>to[p · panelWidth + r] = line r[p]</c> for r = 0 … 3.</summary>
+    /// <summary>Steps per block of the transposing copy: one 64-byte cache line of each line.</summary>
+    private const int Block = 8;
+
+    /// <summary>A 4 × 4 block: <c>to[r · panelWidth + l] = from[l · lineStride + r]</c> for r, l = 0 … 3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose4Lines(ref double from, int lineStride, int depth, int panelWidth, ref double to)
+    private static void Transpose4x4(ref double from, int lineStride, ref double to, int panelWidth)
     {
-        ref double line0 = ref from;
-        ref double line1 = ref Unsafe.Add(ref from, lineStride);
-        ref double line2 = ref Unsafe.Add(ref from, 2 * (nint)lineStride);
-        ref double line3 = ref Unsafe.Add(ref from, 3 * (nint)lineStride);
-        int p = 0;
-        for (; p <= depth - 4; p += 4)
-        {
-            var r0 = Vector256.LoadUnsafe(ref line0, (nuint)p);
-            var r1 = Vector256.LoadUnsafe(ref line1, (nuint)p);
-            var r2 = Vector256.LoadUnsafe(ref line2, (nuint)p);
-            var r3 = Vector256.LoadUnsafe(ref line3, (nuint)p);
-            var even01 = Avx.UnpackLow(r0, r1);   // r0[0] r1[0] r0[2] r1[2]
-            var odd01 = Avx.UnpackHigh(r0, r1);   // r0[1] r1[1] r0[3] r1[3]
-            var even23 = Avx.UnpackLow(r2, r3);
-            var odd23 = Avx.UnpackHigh(r2, r3);
-            ref double row = ref Unsafe.Add(ref to, (nint)p * panelWidth);
-            Avx.Permute2x128(even01, even23, 0x20).StoreUnsafe(ref row);
-            Avx.Permute2x128(odd01, odd23, 0x20).StoreUnsafe(ref Unsafe.Add(ref row, panelWidth));
-            Avx.Permute2x128(even01, even23, 0x31).StoreUnsafe(ref Unsafe.Add(ref row, 2 * (nint)panelWidth));
-            Avx.Permute2x128(odd01, odd23, 0x31).StoreUnsafe(ref Unsafe.Add(ref row, 3 * (nint)panelWidth));
-        }
-        for (; p < depth; p++)
-        {
-            ref double row = ref Unsafe.Add(ref to, (nint)p * panelWidth);
-            row = Unsafe.Add(ref line0, p);
-            Unsafe.Add(ref row, 1) = Unsafe.Add(ref line1, p);
-            Unsafe.Add(ref row, 2) = Unsafe.Add(ref line2, p);
-            Unsafe.Add(ref row, 3) = Unsafe.Add(ref line3, p);
-        }
+        var r0 = Vector256.LoadUnsafe(ref from);
+        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref from, lineStride));
+        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref from, 2 * (nint)lineStride));
+        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref from, 3 * (nint)lineStride));
+        var even01 = Avx.UnpackLow(r0, r1);   // r0[0] r1[0] r0[2] r1[2]
+        var odd01 = Avx.UnpackHigh(r0, r1);   // r0[1] r1[1] r0[3] r1[3]
+        var even23 = Avx.UnpackLow(r2, r3);
+        var odd23 = Avx.UnpackHigh(r2, r3);
+        Avx.Permute2x128(even01, even23, 0x20).StoreUnsafe(ref to);
+        Avx.Permute2x128(odd01, odd23, 0x20).StoreUnsafe(ref Unsafe.Add(ref to, panelWidth));
+        Avx.Permute2x128(even01, even23, 0x31).StoreUnsafe(ref Unsafe.Add(ref to, 2 * (nint)panelWidth));
+        Avx.Permute2x128(odd01, odd23, 0x31).StoreUnsafe(ref Unsafe.Add(ref to, 3 * (nint)panelWidth));
     }
 
     /// <summary>Zeroes <c>row[from .. width)</c>: the lanes of a partial panel beyond the last line.</summary>

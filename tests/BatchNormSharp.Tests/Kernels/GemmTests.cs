@@ -5,7 +5,7 @@ namespace BatchNormSharp.Tests.Kernels;
 
 public class GemmTests
 {
-    // Shapes (m, n, k) around the tile sizes (12 × 16 and 6 × 8), the vector widths (4 and 8) and the k block (256):
+    // Shapes (m, n, k) around the tile sizes (12 × 16 and 6 × 8), the vector widths (4 and 8) and the k block (1024):
     // 1, odd primes, one less and one more than a power of two, and the layer shapes of the Iris network.
     public static TheoryData<int, int, int> Shapes => new()
     {
@@ -26,6 +26,9 @@ public class GemmTests
         { 25, 47, 250 },
         { 24, 48, 257 },
         { 13, 19, 513 },
+        { 13, 17, 1024 },
+        { 14, 18, 1025 }, // two k blocks: the second adds into C
+        { 30, 40, 2500 }, // three k blocks of 834, 833 and 833
         { 32, 10, 4 },
         { 10, 3, 32 },
     };
@@ -93,6 +96,7 @@ public class GemmTests
     [InlineData(401, 257, 513, true, false)] // m > n: the rows are split
     [InlineData(128, 784, 256, false, true)] // Dense backward dx = dy · Wᵀ of a 784-256 layer
     [InlineData(784, 256, 128, true, false)] // Dense backward dW += xᵀ · dy of the same layer
+    [InlineData(100, 300, 2100, false, false)] // three k blocks
     public void Multiply_OneThreadOrTwo_BitIdentical(int m, int n, int k, bool transposeA, bool transposeB)
     {
         WorkerPool.SplitThresholdBytes.Should().BeLessThan(sizeof(double) * (((long)m * k) + ((long)k * n) + ((long)m * n)),
@@ -139,6 +143,7 @@ public class GemmTests
     [InlineData(7, 5, 3, false, false, false)]
     [InlineData(33, 10, 300, true, false, true)]
     [InlineData(130, 31, 600, false, true, false)]
+    [InlineData(40, 20, 2100, false, false, true)] // three k blocks on both paths
     [InlineData(45, 67, 9, true, true, true)]
     public void Multiply_SmallPathOrBlockedPath_BitIdentical(
         int m, int n, int k, bool transposeA, bool transposeB, bool accumulate)
