@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using BatchNormSharp.Kernels;
+
 namespace BatchNormSharp;
 
 /// <summary>
@@ -9,9 +11,11 @@ namespace BatchNormSharp;
 /// parameters γ and β are shared by all steps; β may be absent (fixed at 0).
 /// </summary>
 /// <remarks>
-/// Interim arithmetic for the batch-normalised LSTM cells: a plain two-pass implementation kept in this one file, to
-/// be replaced by the library's stateless BatchNorm functions (one cache per time step) once they are merged; the cells
-/// only see <see cref="IStepBatchNorm"/>. γ, β and the running statistics are memory the owner keeps (its own arrays,
+/// The batch-normalised LSTM cells' BatchNorm: GUIDE §1's two-pass formulas over the rows of one time step, each row's
+/// features a vector loop (<see cref="FeatureVectors"/>: the columns in lanes, the rows in order, so every column adds
+/// its rows in the same order as the scalar formula and the bits are those of the scalar formula). It keeps x̂ per step
+/// (the pre-activations of a step are overwritten by the next), where <see cref="BatchNormFunctions"/> re-reads the
+/// input; the cells only see <see cref="IStepBatchNorm"/>. γ, β and the running statistics are memory the owner keeps (its own arrays,
 /// or a layer's parameter and buffer tensors), read in place; a block of columns of wider rows can be normalised
 /// (<c>columnOffset</c>, <c>rowWidth</c>), so that four per-gate BatchNorms with their own tensors serve one
 /// <c>[batch, 4H]</c> pre-activation without copies.
@@ -22,7 +26,7 @@ internal sealed class StepBatchNorm : IStepBatchNorm
     private double[][] _xhat = [];        // per time step [batch, F]
     private double[][] _invStd = [];      // per time step [F]
     private bool[] _usedBatchStatistics = [];
-    private readonly double[] _mean, _sumSq, _sumDy, _sumDyXhat;
+    private readonly double[] _mean, _sumSq, _sumDy, _sumDyXhat, _scale, _meanDy, _meanDyXhat;
     private readonly int _offset, _width;
 
     /// <summary>Creates the normalisation of <paramref name="features"/> features with γ = <paramref name="gamma"/>, β = 0,
@@ -91,6 +95,9 @@ internal sealed class StepBatchNorm : IStepBatchNorm
         _sumSq = new double[features];
         _sumDy = new double[features];
         _sumDyXhat = new double[features];
+        _scale = new double[features];
+        _meanDy = new double[features];
+        _meanDyXhat = new double[features];
     }
 
     /// <inheritdoc/>
@@ -163,10 +170,7 @@ internal sealed class StepBatchNorm : IStepBatchNorm
             Array.Clear(_sumSq);
             for (int r = 0; r < batch; r++)
             {
-                for (int j = 0; j < F; j++)
-                {
-                    _mean[j] += input[r * W + o + j];
-                }
+                FeatureVectors.Add(input.Slice(r * W + o, F), _mean);
             }
             for (int j = 0; j < F; j++)
             {
@@ -174,11 +178,7 @@ internal sealed class StepBatchNorm : IStepBatchNorm
             }
             for (int r = 0; r < batch; r++)
             {
-                for (int j = 0; j < F; j++)
-                {
-                    double d = input[r * W + o + j] - _mean[j];
-                    _sumSq[j] += d * d;
-                }
+                FeatureVectors.AddSquaredDeviations(input.Slice(r * W + o, F), _mean, _sumSq);
             }
             Span<double> runningMean = _runningMean[slot].Span, runningVar = _runningVar[slot].Span;
             for (int j = 0; j < F; j++)
@@ -200,12 +200,8 @@ internal sealed class StepBatchNorm : IStepBatchNorm
         }
         for (int r = 0; r < batch; r++)
         {
-            for (int j = 0; j < F; j++)
-            {
-                double h = (input[r * W + o + j] - _mean[j]) * invStd[j];
-                xhat[r * F + j] = h;
-                output[r * W + o + j] = h * gamma[j] + (beta.IsEmpty ? 0.0 : beta[j]);
-            }
+            FeatureVectors.Normalize(input.Slice(r * W + o, F), _mean, invStd, gamma, beta, xhat.Slice(r * F, F),
+                output.Slice(r * W + o, F));
         }
         _usedBatchStatistics[step] = training;
     }
@@ -226,12 +222,7 @@ internal sealed class StepBatchNorm : IStepBatchNorm
         Array.Clear(_sumDyXhat);
         for (int r = 0; r < batch; r++)
         {
-            for (int j = 0; j < F; j++)
-            {
-                double dy = outputGradient[r * W + o + j];
-                _sumDy[j] += dy;
-                _sumDyXhat[j] += dy * xhat[r * F + j];
-            }
+            FeatureVectors.AddGradientSums(outputGradient.Slice(r * W + o, F), xhat.Slice(r * F, F), _sumDy, _sumDyXhat);
         }
         Span<double> gammaGradient = GammaGradient.Span, betaGradient = BetaGradient.Span;
         for (int j = 0; j < F; j++)
@@ -243,15 +234,23 @@ internal sealed class StepBatchNorm : IStepBatchNorm
             }
         }
         bool batchStatistics = _usedBatchStatistics[step];
+        for (int j = 0; j < F; j++)
+        {
+            _scale[j] = gamma[j] * invStd[j];
+            _meanDy[j] = batchStatistics ? _sumDy[j] / batch : 0.0;
+            _meanDyXhat[j] = batchStatistics ? _sumDyXhat[j] / batch : 0.0;
+        }
         for (int r = 0; r < batch; r++)
         {
-            for (int j = 0; j < F; j++)
+            ReadOnlySpan<double> dy = outputGradient.Slice(r * W + o, F);
+            Span<double> dx = inputGradient.Slice(r * W + o, F);
+            if (batchStatistics)
             {
-                double scale = gamma[j] * invStd[j];
-                double dy = outputGradient[r * W + o + j];
-                inputGradient[r * W + o + j] = batchStatistics
-                    ? scale * (dy - _sumDy[j] / batch - xhat[r * F + j] * (_sumDyXhat[j] / batch))
-                    : scale * dy;
+                FeatureVectors.TrainingInputGradient(dy, xhat.Slice(r * F, F), _scale, _meanDy, _meanDyXhat, dx);
+            }
+            else
+            {
+                FeatureVectors.Multiply(dy, _scale, dx);
             }
         }
     }
