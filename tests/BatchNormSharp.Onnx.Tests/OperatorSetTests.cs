@@ -9,7 +9,7 @@ namespace BatchNormSharp.Onnx.Tests;
 /// Which operator sets ONNX Runtime runs the exported operators in, in double: the reason for
 /// <see cref="OnnxExport.OpsetVersion"/>. The exported file is re-labelled with each opset and run.
 /// </summary>
-public class OperatorSetTests(ITestOutputHelper output)
+public class OperatorSetTests
 {
     [Theory]
     [InlineData(OnnxPrecision.Float64)]
@@ -22,21 +22,25 @@ public class OperatorSetTests(ITestOutputHelper output)
         Runs(onnx).Should().BeNull();
     }
 
-    [Fact]
-    public void OperatorSets_EachVersion_ReportWhichRunInDouble()
+    [Theory]
+    [InlineData(9)]
+    [InlineData(11)]
+    [InlineData(13)]
+    [InlineData(14)]
+    [InlineData(17)]
+    [InlineData(19)]
+    [InlineData(21)]
+    [InlineData(23)]
+    public void ToOnnxBytes_RelabelledWithOtherOperatorSet_StillRunsInDouble(int opset)
     {
-        // A record, not a requirement: prints which opsets ONNX Runtime accepts for Gemm, BatchNormalization, Relu
-        // and Softmax in double, so that a change of ONNX Runtime shows here.
+        // The exported operators (Gemm, BatchNormalization, Relu, Softmax in double) mean the same from opset 9 to
+        // 23 in ONNX Runtime 1.31, so a user who re-labels the file for an older or newer runtime keeps a valid model.
         var model = Models.TrainedIris(seed: 32);
-        byte[] onnx = model.ToOnnxBytes(new OnnxExportOptions { AppendSoftmax = true });
-        foreach (int opset in new[] { 9, 11, 13, 14, 15, 17, 19, 21, 22, 23 })
-        {
-            var proto = ModelProto.Parser.ParseFrom(onnx);
-            proto.OpsetImport[0].Version = opset;
-            proto.IrVersion = opset >= 21 ? 10 : OnnxExport.IrVersion;
-            string? error = Runs(proto.ToByteArray());
-            output.WriteLine($"opset {opset}: {error ?? "runs"}");
-        }
+        var proto = ModelProto.Parser.ParseFrom(model.ToOnnxBytes(new OnnxExportOptions { AppendSoftmax = true }));
+        proto.OpsetImport[0].Version = opset;
+        proto.IrVersion = opset >= 21 ? 10 : OnnxExport.IrVersion;
+
+        Runs(proto.ToByteArray()).Should().BeNull("opset {0} runs the exported operators in double", opset);
     }
 
     private static string? Runs(byte[] onnx)
