@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace BatchNormSharp;
@@ -107,6 +108,7 @@ internal static class NormalizationFunctions
         CheckVector(variance.Length, columns, nameof(variance));
         CheckVector(y.Length, x.Length, nameof(y));
         CheckEpsilon(epsilon);
+        using var std = new StandardDeviations(variance, epsilon, columns <= StackColumns ? stackalloc double[columns] : default);
         for (int i = 0; i < rows; i++)
         {
             ReadOnlySpan<double> inRow = x.Slice(i * columns, columns);
@@ -114,7 +116,7 @@ internal static class NormalizationFunctions
             for (int j = 0; j < columns; j++)
             {
                 // A division, not a multiplication by a stored reciprocal, so the result equals Keras's to the last bit.
-                outRow[j] = (inRow[j] - mean[j]) / Math.Max(Math.Sqrt(variance[j]), epsilon);
+                outRow[j] = (inRow[j] - mean[j]) / std.Values[j];
             }
         }
     }
@@ -138,13 +140,14 @@ internal static class NormalizationFunctions
         CheckVector(variance.Length, columns, nameof(variance));
         CheckVector(gradInput.Length, gradOutput.Length, nameof(gradInput));
         CheckEpsilon(epsilon);
+        using var std = new StandardDeviations(variance, epsilon, columns <= StackColumns ? stackalloc double[columns] : default);
         for (int i = 0; i < rows; i++)
         {
             ReadOnlySpan<double> inRow = gradOutput.Slice(i * columns, columns);
             Span<double> outRow = gradInput.Slice(i * columns, columns);
             for (int j = 0; j < columns; j++)
             {
-                outRow[j] = inRow[j] / Math.Max(Math.Sqrt(variance[j]), epsilon);
+                outRow[j] = inRow[j] / std.Values[j];
             }
         }
     }
@@ -170,13 +173,14 @@ internal static class NormalizationFunctions
         CheckVector(variance.Length, columns, nameof(variance));
         CheckVector(x.Length, y.Length, nameof(x));
         CheckEpsilon(epsilon);
+        using var std = new StandardDeviations(variance, epsilon, columns <= StackColumns ? stackalloc double[columns] : default);
         for (int i = 0; i < rows; i++)
         {
             ReadOnlySpan<double> inRow = y.Slice(i * columns, columns);
             Span<double> outRow = x.Slice(i * columns, columns);
             for (int j = 0; j < columns; j++)
             {
-                outRow[j] = mean[j] + (inRow[j] * Math.Max(Math.Sqrt(variance[j]), epsilon));
+                outRow[j] = mean[j] + (inRow[j] * std.Values[j]);
             }
         }
     }
@@ -199,6 +203,43 @@ internal static class NormalizationFunctions
             }
         }
         return -1;
+    }
+
+    /// <summary>Columns up to which the per-column divisors are kept on the stack.</summary>
+    private const int StackColumns = 256;
+
+    /// <summary>
+    /// <c>max(√variance[j], ε)</c> for every column, computed once per call instead of once per element (the same
+    /// values, so the same bits), on the stack or in a pooled array for wide rows.
+    /// </summary>
+    private ref struct StandardDeviations
+    {
+        private readonly double[]? _rented;
+
+        public StandardDeviations(ReadOnlySpan<double> variance, double epsilon, Span<double> stackBuffer)
+        {
+            if (stackBuffer.IsEmpty && !variance.IsEmpty)
+            {
+                _rented = ArrayPool<double>.Shared.Rent(variance.Length);
+                stackBuffer = _rented.AsSpan(0, variance.Length);
+            }
+            Values = stackBuffer;
+            for (int j = 0; j < variance.Length; j++)
+            {
+                Values[j] = Math.Max(Math.Sqrt(variance[j]), epsilon);
+            }
+        }
+
+        /// <summary>The divisor of each column.</summary>
+        public Span<double> Values { get; }
+
+        public readonly void Dispose()
+        {
+            if (_rented is not null)
+            {
+                ArrayPool<double>.Shared.Return(_rented);
+            }
+        }
     }
 
     private static void CheckMatrix(int length, int rows, int columns, string name)
