@@ -75,42 +75,13 @@ public class BnLstmSequenceGradientTests(ITestOutputHelper output)
         double worst = 0.0;
         foreach (var (name, analytic, target) in tensors)
         {
-            var (error, index, numeric) = Compare(analytic, target.Span, Objective);
+            var (error, index, numeric) = GradientChecker.WorstEntry(analytic, target.Span, Objective, Step);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"dL/d{name,-18} worst relative error {error:E2} at [{index}] (analytic {analytic[index]:R}, numeric {numeric:R})"));
             worst = Math.Max(worst, error);
             error.Should().BeLessThanOrEqualTo(GradientChecker.Tolerance, $"dL/d{name}[{index}]");
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worst over all tensors: {worst:E2}"));
-    }
-
-    private static (double Error, int Index, double Numeric) Compare(
-        double[] analytic, Span<double> target, Func<ObjectiveValue> objective)
-    {
-        double worst = 0.0, worstNumeric = 0.0;
-        int worstIndex = 0;
-        for (int i = 0; i < target.Length; i++)
-        {
-            double original = target[i];
-            double up = original + Step, down = original - Step;
-            target[i] = up;
-            var above = objective();
-            target[i] = down;
-            var below = objective();
-            target[i] = original;
-            double actualStep = up - down;
-            double numeric = (above.Value - below.Value) / actualStep;
-            // GradientChecker's floor: ten times the rounding noise of L over the step, over the tolerance.
-            double noise = 2.220446049250313e-16 * (above.Magnitude + below.Magnitude) / actualStep;
-            double error = GradientChecker.RelativeError(analytic[i], numeric, 10.0 * noise / GradientChecker.Tolerance);
-            if (double.IsNaN(error) || error > worst)
-            {
-                worst = double.IsNaN(error) ? double.PositiveInfinity : error;
-                worstIndex = i;
-                worstNumeric = numeric;
-            }
-        }
-        return (worst, worstIndex, worstNumeric);
     }
 
     private static void Add(double[] a, double[] b, ref double value, ref double magnitude)

@@ -56,44 +56,14 @@ public class LstmSequenceGradientTests(ITestOutputHelper output)
         double worst = 0.0;
         foreach (var (name, values, target) in analytic)
         {
-            var (error, index, numeric) = Compare(values, target.Span,
-                () => harness.Objective(x, h0, c0, dy, dhN, dcN));
+            var (error, index, numeric) = GradientChecker.WorstEntry(values, target.Span,
+                () => harness.Objective(x, h0, c0, dy, dhN, dcN), Step);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"dL/d{name,-12} worst relative error {error:E2} at [{index}] (analytic {values[index]:R}, numeric {numeric:R})"));
             worst = Math.Max(worst, error);
             error.Should().BeLessThanOrEqualTo(GradientChecker.Tolerance, $"dL/d{name}[{index}]");
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worst over all tensors: {worst:E2}"));
-    }
-
-    private static (double Error, int Index, double Numeric) Compare(
-        double[] analytic, Span<double> target, Func<ObjectiveValue> objective)
-    {
-        double worst = 0.0, worstNumeric = 0.0;
-        int worstIndex = 0;
-        for (int i = 0; i < target.Length; i++)
-        {
-            double original = target[i];
-            double up = original + Step, down = original - Step;
-            target[i] = up;
-            var above = objective();
-            target[i] = down;
-            var below = objective();
-            target[i] = original;
-            double actualStep = up - down;
-            double numeric = (above.Value - below.Value) / actualStep;
-            // The noise floor of GradientChecker: ten times the rounding of L over the step, over the tolerance.
-            double noise = 2.220446049250313e-16 * (above.Magnitude + below.Magnitude) / actualStep;
-            double floor = 10.0 * noise / GradientChecker.Tolerance;
-            double error = GradientChecker.RelativeError(analytic[i], numeric, floor);
-            if (double.IsNaN(error) || error > worst)
-            {
-                worst = double.IsNaN(error) ? double.PositiveInfinity : error;
-                worstIndex = i;
-                worstNumeric = numeric;
-            }
-        }
-        return (worst, worstIndex, worstNumeric);
     }
 
     private static double[] Normal(int length, Random random, double mean, double spread)

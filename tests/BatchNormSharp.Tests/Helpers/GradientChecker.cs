@@ -71,6 +71,40 @@ internal static class GradientChecker
     public static double RelativeError(double analytic, double numeric, double floor) =>
         Math.Abs(analytic - numeric) / Math.Max(Math.Max(1e-8, Math.Abs(analytic) + Math.Abs(numeric)), floor);
 
+    /// <summary>
+    /// Compares <paramref name="analytic"/> with centred differences of <paramref name="objective"/> over every entry
+    /// of <paramref name="target"/> (each entry nudged by ± <paramref name="step"/> and put back), each judged against
+    /// its own rounding floor (see <see cref="RelativeError"/>), for functions that take no <see cref="IObjective"/>.
+    /// </summary>
+    /// <returns>The worst score (infinite for a NaN), where it is and the numeric derivative there.</returns>
+    public static (double Error, int Index, double Numeric) WorstEntry(
+        ReadOnlySpan<double> analytic, Span<double> target, Func<ObjectiveValue> objective, double step)
+    {
+        double worst = 0.0, worstNumeric = 0.0;
+        int worstIndex = 0;
+        for (int i = 0; i < target.Length; i++)
+        {
+            double original = target[i];
+            double up = original + step, down = original - step;
+            target[i] = up;
+            var above = objective();
+            target[i] = down;
+            var below = objective();
+            target[i] = original;
+            double actualStep = up - down;
+            double numeric = (above.Value - below.Value) / actualStep;
+            double noise = MachineEpsilon * (above.Magnitude + below.Magnitude) / actualStep;
+            double error = RelativeError(analytic[i], numeric, 10.0 * noise / Tolerance);
+            if (double.IsNaN(error) || error > worst)
+            {
+                worst = double.IsNaN(error) ? double.PositiveInfinity : error;
+                worstIndex = i;
+                worstNumeric = numeric;
+            }
+        }
+        return (worst, worstIndex, worstNumeric);
+    }
+
     private static NumericDerivative NumericGradient(
         IObjective objective, Tensor input, Tensor withRespectTo, StateSnapshot state, double step)
     {
