@@ -1,5 +1,6 @@
 using System.Globalization;
 using BatchNormSharp.Tests.Functions;
+using BatchNormSharp.Tests.Helpers;
 
 namespace BatchNormSharp.Tests.Layers;
 
@@ -173,23 +174,11 @@ public class BatchNormLSTMTests(ITestOutputHelper output)
             model.Forward(TestData.NormalShaped([6, 5, 2], seed: k), ForwardMode.Training);
         }
         var x = TestData.NormalShaped([3, 7, 2], seed: 9);
-        var expected = new double[3];
-        model.Infer(x.AsReadOnlySpan(), x.Shape, expected);
-        string path = Path.Combine(Path.GetTempPath(), $"bnlstm-{Guid.NewGuid():N}.safetensors");
-        try
-        {
-            SafeTensors.Save(model.StateDict(), path);
-            var loaded = new Sequential(new BatchNormLSTM(2, 4, BatchNormLSTMVariant.Cooijmans, seed: 7, maxLength: 5), new Dense(4, 1, seed: 8));
-            loaded.LoadStateDict(SafeTensors.Load(path));
-            var actual = new double[3];
-            loaded.Infer(x.AsReadOnlySpan(), x.Shape, actual);
+        var twin = new Sequential(new BatchNormLSTM(2, 4, BatchNormLSTMVariant.Cooijmans, seed: 7, maxLength: 5), new Dense(4, 1, seed: 8));
 
-            actual.Should().Equal(expected);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var (original, loaded) = LayerRoundTrips.PredictionsAfterSaveAndLoad(model, twin, x, 3);
+
+        loaded.Should().Equal(original);
     }
 
     [Fact]
@@ -210,16 +199,7 @@ public class BatchNormLSTMTests(ITestOutputHelper output)
         var x = TestData.NormalShaped([5, 6, 2], seed: 2);
         var expected = layer.Forward(x, ForwardMode.Inference).ToArray();
 
-        var results = new double[8][];
-        Parallel.For(0, results.Length, i =>
-        {
-            var y = new double[expected.Length];
-            for (int repeat = 0; repeat < 5; repeat++)
-            {
-                layer.Infer(x.AsReadOnlySpan(), x.Shape, y);
-            }
-            results[i] = y;
-        });
+        var results = LayerRoundTrips.InferFromManyThreads(layer, x, expected.Length);
 
         results.Should().AllSatisfy(r => r.Should().Equal(expected));
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using BatchNormSharp.Tests.Functions;
+using BatchNormSharp.Tests.Helpers;
 
 namespace BatchNormSharp.Tests.Layers;
 
@@ -206,16 +207,7 @@ public class LSTMTests(ITestOutputHelper output)
         var x = TestData.NormalShaped([5, 6, 2], seed: 5);
         var expected = lstm.Forward(x).ToArray();
 
-        var results = new double[8][];
-        Parallel.For(0, results.Length, i =>
-        {
-            var y = new double[expected.Length];
-            for (int repeat = 0; repeat < 5; repeat++)
-            {
-                lstm.Infer(x.AsReadOnlySpan(), x.Shape, y);
-            }
-            results[i] = y;
-        });
+        var results = LayerRoundTrips.InferFromManyThreads(lstm, x, expected.Length);
 
         results.Should().AllSatisfy(r => r.Should().Equal(expected));
     }
@@ -245,23 +237,11 @@ public class LSTMTests(ITestOutputHelper output)
     {
         var model = new Sequential(new LSTM(3, 5, seed: 1, numLayers: 2), new Dense(5, 1, seed: 2));
         var x = TestData.NormalShaped([4, 6, 3], seed: 3);
-        var expected = new double[4];
-        model.Infer(x.AsReadOnlySpan(), x.Shape, expected);
-        string path = Path.Combine(Path.GetTempPath(), $"lstm-{Guid.NewGuid():N}.safetensors");
-        try
-        {
-            SafeTensors.Save(model.StateDict(), path);
-            var loaded = new Sequential(new LSTM(3, 5, seed: 8, numLayers: 2), new Dense(5, 1, seed: 9));
-            loaded.LoadStateDict(SafeTensors.Load(path));
-            var actual = new double[4];
-            loaded.Infer(x.AsReadOnlySpan(), x.Shape, actual);
+        var twin = new Sequential(new LSTM(3, 5, seed: 8, numLayers: 2), new Dense(5, 1, seed: 9));
 
-            actual.Should().Equal(expected);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var (original, loaded) = LayerRoundTrips.PredictionsAfterSaveAndLoad(model, twin, x, 4);
+
+        loaded.Should().Equal(original);
     }
 
     [Fact]
