@@ -106,7 +106,7 @@ internal unsafe struct BatchNormParts : IPartedWork
             case Pass.Statistics:
                 Statistics(first, end);
                 break;
-            case Pass.Normalize: // a [N, C] input's is cut by rows (RunRows)
+            case Pass.Normalize:
                 Normalize(first, end);
                 break;
             default:
@@ -164,19 +164,11 @@ internal unsafe struct BatchNormParts : IPartedWork
         }
     }
 
-    private readonly void Normalize(int first, int end)
-    {
-        if (Shape.Length == 1)
-        {
-            BatchNormTiles.Normalize(Elements(X), Shape.Batch, Shape.Features, first, end, Features(Mean),
-                Features(InvStd), Features(Gamma), Features(Beta), Elements(Y));
-        }
-        else
-        {
-            BatchNormSegments.Normalize(Elements(X), Shape.Batch, Shape.Features, Shape.Length, first, end,
-                Features(Mean), Features(InvStd), Features(Gamma), Features(Beta), Elements(Y));
-        }
-    }
+    /// <summary>Normalisation of features [<paramref name="first"/>, <paramref name="end"/>) of a <c>[N, C, L]</c>
+    /// input (a <c>[N, C]</c> input's is cut by rows: <see cref="RunRows"/>).</summary>
+    private readonly void Normalize(int first, int end) =>
+        BatchNormSegments.Normalize(Elements(X), Shape.Batch, Shape.Features, Shape.Length, first, end,
+            Features(Mean), Features(InvStd), Features(Gamma), Features(Beta), Elements(Y));
 
     private readonly void Backward(int first, int end)
     {
