@@ -121,16 +121,17 @@ internal unsafe struct BatchNormParts : IPartedWork
     {
         int features = Shape.Features, rows = endRow - firstRow, start = firstRow * features, count = rows * features;
         ReadOnlySpan<double> x = Elements(X).Slice(start, count);
+        bool streamOutput = Shape.Bytes >= StreamingStores.MinimumBytes; // too large to stay cached for its reader
         if (Kind == Pass.Normalize)
         {
             BatchNormTiles.Normalize(x, rows, features, 0, features, Features(Mean), Features(InvStd), Features(Gamma),
-                Features(Beta), Elements(Y).Slice(start, count));
+                Features(Beta), Elements(Y).Slice(start, count), streamOutput);
         }
         else if (UsedBatchStatistics)
         {
             BatchNormTiles.TrainingInputGradient(Elements(Dy).Slice(start, count), x, rows, features, 0, features,
                 Features(Mean), Features(InvStd), Features(Scale), Features(SumDy), Features(SumDyXhat),
-                Elements(Dx).Slice(start, count));
+                Elements(Dx).Slice(start, count), streamOutput);
         }
         else
         {

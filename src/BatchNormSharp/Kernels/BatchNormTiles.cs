@@ -112,16 +112,37 @@ internal static class BatchNormTiles
     /// <summary>
     /// <c>xhat = (x - mean) · invStd</c> and <c>y = xhat · gamma + beta</c> for <c>j ∈ [first, end)</c>. Normalising
     /// before scaling keeps the digits of <c>x - mean</c> when the mean dwarfs the spread (<c>x · scale + shift</c>
-    /// would not).
+    /// would not). With <paramref name="streamOutput"/> (a large, pinned <paramref name="y"/>) the tiles write past
+    /// the cache (<see cref="StreamingStore"/>); the values are the same either way.
     /// </summary>
     public static void Normalize(
         ReadOnlySpan<double> x, int rows, int columns, int first, int end,
         ReadOnlySpan<double> mean, ReadOnlySpan<double> invStd, ReadOnlySpan<double> gamma, ReadOnlySpan<double> beta,
-        Span<double> y)
+        Span<double> y, bool streamOutput = false)
     {
         var c = new NormalizeConstants(
             ref MemoryMarshal.GetReference(mean), ref MemoryMarshal.GetReference(invStd),
             ref MemoryMarshal.GetReference(gamma), ref MemoryMarshal.GetReference(beta));
+        ref double y0 = ref MemoryMarshal.GetReference(y);
+        if (streamOutput && StreamingStores.CanStreamRows(ref y0, columns))
+        {
+            Normalize<StreamingStore>(x, rows, columns, first, end, c, y, StreamingStores.AlignedColumn(ref y0, first));
+            StreamingStores.Fence();
+        }
+        else
+        {
+            Normalize<CachedStore>(x, rows, columns, first, end, c, y, first);
+        }
+    }
+
+    /// <summary><see cref="Normalize(ReadOnlySpan{double}, int, int, int, int, ReadOnlySpan{double},
+    /// ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, bool)"/> with tiles from column
+    /// <paramref name="firstTile"/> on, the columns before it and after the last full tile one at a time.</summary>
+    private static void Normalize<TStore>(
+        ReadOnlySpan<double> x, int rows, int columns, int first, int end, NormalizeConstants c, Span<double> y,
+        int firstTile)
+        where TStore : struct, IVectorStore
+    {
         int tileRows = TileRows(columns);
         for (int top = 0; top < rows; top += tileRows)
         {
@@ -129,9 +150,13 @@ internal static class BatchNormTiles
             ref double xRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), top * columns);
             ref double yRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), top * columns);
             int j = first;
+            for (; j < Math.Min(firstTile, end); j++)
+            {
+                NormalizeColumn(ref Unsafe.Add(ref xRow, j), height, columns, c, j, ref Unsafe.Add(ref yRow, j));
+            }
             for (; j <= end - TileWidth; j += TileWidth)
             {
-                NormalizeTile(ref Unsafe.Add(ref xRow, j), height, columns, c, j, ref Unsafe.Add(ref yRow, j));
+                NormalizeTile<TStore>(ref Unsafe.Add(ref xRow, j), height, columns, c, j, ref Unsafe.Add(ref yRow, j));
             }
             for (; j < end; j++)
             {
@@ -176,16 +201,35 @@ internal static class BatchNormTiles
     /// The closed-form training-mode input gradient for <c>j ∈ [first, end)</c>:
     /// <c>dx = scale · (dy - meanDy - xhat · meanDyXhat)</c> with <c>xhat = (x - mean) · invStd</c>,
     /// <c>scale = γ / σ</c>, <c>meanDy = Σdy / N</c> and <c>meanDyXhat = Σ(dy · xhat) / N</c>, N being the batch size.
+    /// With <paramref name="streamOutput"/> (a large, pinned <paramref name="dx"/>) the tiles write past the cache.
     /// </summary>
     public static void TrainingInputGradient(
         ReadOnlySpan<double> dy, ReadOnlySpan<double> x, int rows, int columns, int first, int end,
         ReadOnlySpan<double> mean, ReadOnlySpan<double> invStd, ReadOnlySpan<double> scale,
-        ReadOnlySpan<double> meanDy, ReadOnlySpan<double> meanDyXhat, Span<double> dx)
+        ReadOnlySpan<double> meanDy, ReadOnlySpan<double> meanDyXhat, Span<double> dx, bool streamOutput = false)
     {
         var c = new InputGradientConstants(
             ref MemoryMarshal.GetReference(mean), ref MemoryMarshal.GetReference(invStd),
             ref MemoryMarshal.GetReference(scale), ref MemoryMarshal.GetReference(meanDy),
             ref MemoryMarshal.GetReference(meanDyXhat));
+        ref double dx0 = ref MemoryMarshal.GetReference(dx);
+        if (streamOutput && StreamingStores.CanStreamRows(ref dx0, columns))
+        {
+            TrainingInputGradient<StreamingStore>(dy, x, rows, columns, first, end, c, dx,
+                StreamingStores.AlignedColumn(ref dx0, first));
+            StreamingStores.Fence();
+        }
+        else
+        {
+            TrainingInputGradient<CachedStore>(dy, x, rows, columns, first, end, c, dx, first);
+        }
+    }
+
+    private static void TrainingInputGradient<TStore>(
+        ReadOnlySpan<double> dy, ReadOnlySpan<double> x, int rows, int columns, int first, int end,
+        InputGradientConstants c, Span<double> dx, int firstTile)
+        where TStore : struct, IVectorStore
+    {
         int tileRows = TileRows(columns);
         for (int top = 0; top < rows; top += tileRows)
         {
@@ -194,10 +238,15 @@ internal static class BatchNormTiles
             ref double xRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), top * columns);
             ref double dxRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(dx), top * columns);
             int j = first;
+            for (; j < Math.Min(firstTile, end); j++)
+            {
+                InputGradientColumn(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j,
+                    ref Unsafe.Add(ref dxRow, j));
+            }
             for (; j <= end - TileWidth; j += TileWidth)
             {
-                InputGradientTile(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c, j,
-                    ref Unsafe.Add(ref dxRow, j));
+                InputGradientTile<TStore>(ref Unsafe.Add(ref dyRow, j), ref Unsafe.Add(ref xRow, j), height, columns, c,
+                    j, ref Unsafe.Add(ref dxRow, j));
             }
             for (; j < end; j++)
             {
@@ -206,9 +255,6 @@ internal static class BatchNormTiles
             }
         }
     }
-
-
-
 
     private static Vector512<double> Load(ref double origin, int offset) =>
         Vector512.LoadUnsafe(ref origin, (nuint)offset);
@@ -301,7 +347,9 @@ internal static class BatchNormTiles
         public readonly ref double Beta = ref beta;
     }
 
-    private static void NormalizeTile(ref double x, int height, int stride, NormalizeConstants c, int j, ref double y)
+    private static void NormalizeTile<TStore>(
+        ref double x, int height, int stride, NormalizeConstants c, int j, ref double y)
+        where TStore : struct, IVectorStore
     {
         ref double m = ref Unsafe.Add(ref c.Mean, j);
         ref double r = ref Unsafe.Add(ref c.InvStd, j);
@@ -325,10 +373,10 @@ internal static class BatchNormTiles
         var b3 = Load(ref b, 3 * Lanes);
         for (int i = 0; i < height; i++)
         {
-            (((Load(ref x, 0) - m0) * r0 * g0) + b0).StoreUnsafe(ref y, 0);
-            (((Load(ref x, Lanes) - m1) * r1 * g1) + b1).StoreUnsafe(ref y, Lanes);
-            (((Load(ref x, 2 * Lanes) - m2) * r2 * g2) + b2).StoreUnsafe(ref y, 2 * Lanes);
-            (((Load(ref x, 3 * Lanes) - m3) * r3 * g3) + b3).StoreUnsafe(ref y, 3 * Lanes);
+            TStore.Store(((Load(ref x, 0) - m0) * r0 * g0) + b0, ref y, 0);
+            TStore.Store(((Load(ref x, Lanes) - m1) * r1 * g1) + b1, ref y, Lanes);
+            TStore.Store(((Load(ref x, 2 * Lanes) - m2) * r2 * g2) + b2, ref y, 2 * Lanes);
+            TStore.Store(((Load(ref x, 3 * Lanes) - m3) * r3 * g3) + b3, ref y, 3 * Lanes);
             x = ref Unsafe.Add(ref x, stride);
             y = ref Unsafe.Add(ref y, stride);
         }
@@ -438,8 +486,9 @@ internal static class BatchNormTiles
         public readonly ref double MeanDyXhat = ref meanDyXhat;
     }
 
-    private static void InputGradientTile(
+    private static void InputGradientTile<TStore>(
         ref double dy, ref double x, int height, int stride, InputGradientConstants c, int j, ref double dx)
+        where TStore : struct, IVectorStore
     {
         ref double m = ref Unsafe.Add(ref c.Mean, j);
         ref double r = ref Unsafe.Add(ref c.InvStd, j);
@@ -468,12 +517,12 @@ internal static class BatchNormTiles
         var h3 = Load(ref mh, 3 * Lanes);
         for (int i = 0; i < height; i++)
         {
-            (s0 * (Load(ref dy, 0) - d0 - ((Load(ref x, 0) - m0) * r0 * h0))).StoreUnsafe(ref dx, 0);
-            (s1 * (Load(ref dy, Lanes) - d1 - ((Load(ref x, Lanes) - m1) * r1 * h1))).StoreUnsafe(ref dx, Lanes);
-            (s2 * (Load(ref dy, 2 * Lanes) - d2 - ((Load(ref x, 2 * Lanes) - m2) * r2 * h2)))
-                .StoreUnsafe(ref dx, 2 * Lanes);
-            (s3 * (Load(ref dy, 3 * Lanes) - d3 - ((Load(ref x, 3 * Lanes) - m3) * r3 * h3)))
-                .StoreUnsafe(ref dx, 3 * Lanes);
+            TStore.Store(s0 * (Load(ref dy, 0) - d0 - ((Load(ref x, 0) - m0) * r0 * h0)), ref dx, 0);
+            TStore.Store(s1 * (Load(ref dy, Lanes) - d1 - ((Load(ref x, Lanes) - m1) * r1 * h1)), ref dx, Lanes);
+            TStore.Store(s2 * (Load(ref dy, 2 * Lanes) - d2 - ((Load(ref x, 2 * Lanes) - m2) * r2 * h2)), ref dx,
+                2 * Lanes);
+            TStore.Store(s3 * (Load(ref dy, 3 * Lanes) - d3 - ((Load(ref x, 3 * Lanes) - m3) * r3 * h3)), ref dx,
+                3 * Lanes);
             dy = ref Unsafe.Add(ref dy, stride);
             x = ref Unsafe.Add(ref x, stride);
             dx = ref Unsafe.Add(ref dx, stride);

@@ -13,11 +13,11 @@ internal static class BatchNormPassProbe
 {
     public static void Run(TextWriter output)
     {
-        foreach (var (rows, columns) in new[] { (1024, 1024), (8192, 1024) })
+        foreach (var (rows, columns) in new[] { (1024, 1024), (2048, 1024), (4096, 1024), (8192, 1024) })
         {
             double[] x = RandomData.Batch(rows, columns, 7, scale: 5.0, offset: 12.0).AsSpan().ToArray();
             double[] dy = RandomData.Batch(rows, columns, 8).AsSpan().ToArray();
-            var y = new double[x.Length];
+            double[] y = GC.AllocateArray<double>(x.Length, pinned: true); // streamed stores need a fixed address
             var mean = new double[columns];
             var invStd = new double[columns];
             var sumSq = new double[columns];
@@ -49,10 +49,14 @@ internal static class BatchNormPassProbe
                 () => BatchNormTiles.ColumnSquaredDeviations(x, rows, columns, 0, columns, mean, sumSq));
             Report("normalize", 2,
                 () => BatchNormTiles.Normalize(x, rows, columns, 0, columns, mean, invStd, gamma, beta, y));
+            Report("normalize, streamed", 2,
+                () => BatchNormTiles.Normalize(x, rows, columns, 0, columns, mean, invStd, gamma, beta, y, true));
             Report("gradient sums", 2, () => BatchNormTiles.GradientSums(dy, x, rows, columns, 0, columns, mean,
                 invStd, sumDy, sumDyXhat));
             Report("input gradient", 3, () => BatchNormTiles.TrainingInputGradient(dy, x, rows, columns, 0, columns,
                 mean, invStd, gamma, sumDy, sumDyXhat, y));
+            Report("input grad, streamed", 3, () => BatchNormTiles.TrainingInputGradient(dy, x, rows, columns, 0,
+                columns, mean, invStd, gamma, sumDy, sumDyXhat, y, true));
         }
     }
 }

@@ -41,6 +41,26 @@ public class BatchNormFunctionsTests
     }
 
     [Theory]
+    [InlineData(2048, 1024)] // exactly StreamingStores.MinimumBytes
+    [InlineData(2050, 1032)] // rows 64 bytes off each other's line: a head of odd columns before the first tile
+    public void TrainingForwardAndBackward_OutputLargeEnoughToStream_EqualScalarReferenceBitForBit(int rows,
+        int columns)
+    {
+        ((long)rows * columns * sizeof(double)).Should().BeGreaterThanOrEqualTo(StreamingStores.MinimumBytes);
+        var data = Batch.Random(new BatchNormShape(rows, columns), seed: rows + columns);
+        var expected = ScalarReference.Run(data, rows, columns);
+
+        foreach (var threading in new[] { KernelThreading.SingleThread, KernelThreading.AlwaysSplit })
+        {
+            var actual = KernelThreads.Run(threading, () => Passes.Run(data));
+
+            actual.Y.Should().Equal(expected.Y);
+            actual.Dx.Should().Equal(expected.Dx);
+            actual.Dgamma.Should().Equal(expected.Dgamma);
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(ThreadingShapes))]
     public void EveryPass_AnyThreadingPolicy_BitIdenticalToOneThread(int n, int c, int l)
     {
