@@ -146,13 +146,7 @@ internal unsafe struct BatchNormParts : IPartedWork
         Span<double> mean = Features(Mean), sumSq = Features(SumSq), invStd = Features(InvStd);
         if (Shape.Length == 1)
         {
-            ReadOnlySpan<double> x = Elements(X);
-            BatchNormTiles.ColumnSums(x, Shape.Batch, Shape.Features, first, end, mean);
-            for (int c = first; c < end; c++)
-            {
-                mean[c] /= count; // a division, as PyTorch does, not a product with the reciprocal
-            }
-            BatchNormTiles.ColumnSquaredDeviations(x, Shape.Batch, Shape.Features, first, end, mean, sumSq);
+            ColumnMoments.MeanAndSquaredDeviations(Elements(X), Shape.Batch, Shape.Features, first, end, mean, sumSq);
         }
         else
         {

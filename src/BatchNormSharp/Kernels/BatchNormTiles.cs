@@ -80,6 +80,37 @@ internal static class BatchNormTiles
     }
 
     /// <summary>
+    /// <c>sum[j] = Σ_i (x[i, j] - reference[j])</c> for <c>j ∈ [first, end)</c>, summed in row order: the sum of a
+    /// column shifted by a value near its mean, whose rounding errors are those of the spread, not of the mean
+    /// (<see cref="ColumnMoments"/>).
+    /// </summary>
+    public static void ColumnDeviationSums(
+        ReadOnlySpan<double> x, int rows, int columns, int first, int end, ReadOnlySpan<double> reference,
+        Span<double> sum)
+    {
+        sum[first..end].Clear();
+        ref double m = ref MemoryMarshal.GetReference(reference);
+        ref double s = ref MemoryMarshal.GetReference(sum);
+        int tileRows = TileRows(columns);
+        for (int top = 0; top < rows; top += tileRows)
+        {
+            int height = Math.Min(tileRows, rows - top);
+            ref double row = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), top * columns);
+            int j = first;
+            for (; j <= end - TileWidth; j += TileWidth)
+            {
+                DeviationSumTile(ref Unsafe.Add(ref row, j), height, columns, ref Unsafe.Add(ref m, j),
+                    ref Unsafe.Add(ref s, j));
+            }
+            for (; j < end; j++)
+            {
+                DeviationSumColumn(ref Unsafe.Add(ref row, j), height, columns, Unsafe.Add(ref m, j),
+                    ref Unsafe.Add(ref s, j));
+            }
+        }
+    }
+
+    /// <summary>
     /// The second pass of the two-pass variance: <c>sumSq[j] = Σ_i (x[i, j] - mean[j])²</c> for
     /// <c>j ∈ [first, end)</c>. Never <c>E[x²] - E[x]²</c>, which loses every digit when the mean dwarfs the spread.
     /// </summary>
@@ -288,6 +319,43 @@ internal static class BatchNormTiles
         for (int i = 0; i < height; i++)
         {
             s += x;
+            x = ref Unsafe.Add(ref x, stride);
+        }
+        sum = s;
+    }
+
+    // ---- Deviation sums ----------------------------------------------------------------------------------------
+
+    private static void DeviationSumTile(ref double x, int height, int stride, ref double reference, ref double sum)
+    {
+        var m0 = Load(ref reference, 0);
+        var m1 = Load(ref reference, Lanes);
+        var m2 = Load(ref reference, 2 * Lanes);
+        var m3 = Load(ref reference, 3 * Lanes);
+        var s0 = Load(ref sum, 0);
+        var s1 = Load(ref sum, Lanes);
+        var s2 = Load(ref sum, 2 * Lanes);
+        var s3 = Load(ref sum, 3 * Lanes);
+        for (int i = 0; i < height; i++)
+        {
+            s0 += Load(ref x, 0) - m0;
+            s1 += Load(ref x, Lanes) - m1;
+            s2 += Load(ref x, 2 * Lanes) - m2;
+            s3 += Load(ref x, 3 * Lanes) - m3;
+            x = ref Unsafe.Add(ref x, stride);
+        }
+        s0.StoreUnsafe(ref sum, 0);
+        s1.StoreUnsafe(ref sum, Lanes);
+        s2.StoreUnsafe(ref sum, 2 * Lanes);
+        s3.StoreUnsafe(ref sum, 3 * Lanes);
+    }
+
+    private static void DeviationSumColumn(ref double x, int height, int stride, double reference, ref double sum)
+    {
+        double s = sum;
+        for (int i = 0; i < height; i++)
+        {
+            s += x - reference;
             x = ref Unsafe.Add(ref x, stride);
         }
         sum = s;

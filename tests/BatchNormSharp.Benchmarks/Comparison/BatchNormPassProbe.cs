@@ -5,9 +5,10 @@ namespace BatchNormSharp.Benchmarks.Comparison;
 
 /// <summary>
 /// `--bn-passes`: times each pass of BatchNorm's <c>[N, C]</c> path on one thread (column sums, squared deviations,
-/// normalisation, gradient sums, input gradient) next to a plain copy, and prints the bytes each pass moves per
-/// second, to see which pass falls short of what the memory system gives a simple loop (how the tile height was
-/// chosen, see <see cref="BatchNormTiles.RowsPerTile"/>).
+/// the statistics as BatchNorm takes them, normalisation, gradient sums, input gradient, the last two passes also
+/// with streamed stores) next to a plain copy, and prints the bytes each pass moves per second, to see which pass
+/// falls short of what the memory system gives a simple loop (how the tile height was chosen, see
+/// <see cref="BatchNormTiles.RowsPerTile"/>; the chunks, <see cref="ColumnMoments"/>).
 /// </summary>
 internal static class BatchNormPassProbe
 {
@@ -47,6 +48,8 @@ internal static class BatchNormPassProbe
             Report("column sums", 1, () => BatchNormTiles.ColumnSums(x, rows, columns, 0, columns, sumDy));
             Report("squared deviations", 1,
                 () => BatchNormTiles.ColumnSquaredDeviations(x, rows, columns, 0, columns, mean, sumSq));
+            Report("statistics (chunked)", 1,
+                () => ColumnMoments.MeanAndSquaredDeviations(x, rows, columns, 0, columns, sumDy, sumSq));
             Report("normalize", 2,
                 () => BatchNormTiles.Normalize(x, rows, columns, 0, columns, mean, invStd, gamma, beta, y));
             Report("normalize, streamed", 2,

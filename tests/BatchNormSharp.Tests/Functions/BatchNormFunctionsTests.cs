@@ -308,7 +308,8 @@ public class BatchNormFunctionsTests
         }
     }
 
-    /// <summary>The formulas of the engineering guide for <c>[N, D]</c>, one column and one row at a time.</summary>
+    /// <summary>The formulas of the engineering guide for <c>[N, D]</c>, one column and one row at a time (the
+    /// statistics of a batch too large for the cache in chunks, as <see cref="ColumnMoments"/> takes them).</summary>
     private static class ScalarReference
     {
         public static Results Run(Batch data, int rows, int columns)
@@ -317,19 +318,51 @@ public class BatchNormFunctionsTests
             double[] mean = new double[columns], sumSq = new double[columns], invStd = new double[columns];
             double[] y = new double[rows * columns], dx = new double[rows * columns];
             double[] dgamma = new double[columns], dbeta = new double[columns];
+            int chunkRows = ColumnMoments.ChunkRows(rows, columns);
             for (int j = 0; j < columns; j++)
             {
+                // The statistics chunk by chunk as ColumnMoments takes them: the two-pass formula on the first chunk
+                // (on the whole batch when it is one chunk), whose mean is the reference K; every later chunk's sum of
+                // x - K, its squared deviations from its own mean, and Chan's update on the means minus K.
+                int firstHeight = Math.Min(chunkRows, rows);
                 double sum = 0;
-                for (int i = 0; i < rows; i++)
+                for (int i = 0; i < firstHeight; i++)
                 {
                     sum += x[(i * columns) + j];
                 }
-                mean[j] = sum / rows;
-                for (int i = 0; i < rows; i++)
+                double reference = sum / firstHeight, runningShift = 0;
+                for (int i = 0; i < firstHeight; i++)
                 {
-                    double d = x[(i * columns) + j] - mean[j];
+                    double d = x[(i * columns) + j] - reference;
                     sumSq[j] += d * d;
                 }
+                if (rows > chunkRows)
+                {
+                    for (int i = 0; i < firstHeight; i++)
+                    {
+                        runningShift += x[(i * columns) + j] - reference;
+                    }
+                    runningShift /= firstHeight;
+                }
+                for (int top = chunkRows; top < rows; top += chunkRows)
+                {
+                    int height = Math.Min(chunkRows, rows - top);
+                    double shiftedSum = 0, chunkSumSq = 0;
+                    for (int i = top; i < top + height; i++)
+                    {
+                        shiftedSum += x[(i * columns) + j] - reference;
+                    }
+                    double chunkShift = shiftedSum / height, centre = reference + chunkShift;
+                    for (int i = top; i < top + height; i++)
+                    {
+                        double d = x[(i * columns) + j] - centre;
+                        chunkSumSq += d * d;
+                    }
+                    double n = top + height, delta = chunkShift - runningShift;
+                    sumSq[j] += chunkSumSq + (delta * delta * ((double)top * height / n));
+                    runningShift += delta * (height / n);
+                }
+                mean[j] = reference + runningShift;
                 invStd[j] = 1.0 / Math.Sqrt((sumSq[j] / rows) + Eps);
                 for (int i = 0; i < rows; i++)
                 {
