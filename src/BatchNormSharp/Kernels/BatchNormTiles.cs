@@ -86,29 +86,8 @@ internal static class BatchNormTiles
     /// </summary>
     public static void ColumnDeviationSums(
         ReadOnlySpan<double> x, int rows, int columns, int first, int end, ReadOnlySpan<double> reference,
-        Span<double> sum)
-    {
-        sum[first..end].Clear();
-        ref double m = ref MemoryMarshal.GetReference(reference);
-        ref double s = ref MemoryMarshal.GetReference(sum);
-        int tileRows = TileRows(columns);
-        for (int top = 0; top < rows; top += tileRows)
-        {
-            int height = Math.Min(tileRows, rows - top);
-            ref double row = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), top * columns);
-            int j = first;
-            for (; j <= end - TileWidth; j += TileWidth)
-            {
-                DeviationSumTile(ref Unsafe.Add(ref row, j), height, columns, ref Unsafe.Add(ref m, j),
-                    ref Unsafe.Add(ref s, j));
-            }
-            for (; j < end; j++)
-            {
-                DeviationSumColumn(ref Unsafe.Add(ref row, j), height, columns, Unsafe.Add(ref m, j),
-                    ref Unsafe.Add(ref s, j));
-            }
-        }
-    }
+        Span<double> sum) =>
+        SumDeviationTerms<Deviation>(x, rows, columns, first, end, reference, sum);
 
     /// <summary>
     /// The second pass of the two-pass variance: <c>sumSq[j] = Σ_i (x[i, j] - mean[j])²</c> for
@@ -116,29 +95,8 @@ internal static class BatchNormTiles
     /// </summary>
     public static void ColumnSquaredDeviations(
         ReadOnlySpan<double> x, int rows, int columns, int first, int end, ReadOnlySpan<double> mean,
-        Span<double> sumSq)
-    {
-        sumSq[first..end].Clear();
-        ref double m = ref MemoryMarshal.GetReference(mean);
-        ref double s = ref MemoryMarshal.GetReference(sumSq);
-        int tileRows = TileRows(columns);
-        for (int top = 0; top < rows; top += tileRows)
-        {
-            int height = Math.Min(tileRows, rows - top);
-            ref double row = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), top * columns);
-            int j = first;
-            for (; j <= end - TileWidth; j += TileWidth)
-            {
-                SquaredDeviationTile(ref Unsafe.Add(ref row, j), height, columns, ref Unsafe.Add(ref m, j),
-                    ref Unsafe.Add(ref s, j));
-            }
-            for (; j < end; j++)
-            {
-                SquaredDeviationColumn(ref Unsafe.Add(ref row, j), height, columns, Unsafe.Add(ref m, j),
-                    ref Unsafe.Add(ref s, j));
-            }
-        }
-    }
+        Span<double> sumSq) =>
+        SumDeviationTerms<SquaredDeviation>(x, rows, columns, first, end, mean, sumSq);
 
     /// <summary>
     /// <c>xhat = (x - mean) · invStd</c> and <c>y = xhat · gamma + beta</c> for <c>j ∈ [first, end)</c>. Normalising
@@ -324,24 +282,78 @@ internal static class BatchNormTiles
         sum = s;
     }
 
-    // ---- Deviation sums ----------------------------------------------------------------------------------------
+    // ---- Sums of a term of the deviations from a per-column centre ---------------------------------------------
 
-    private static void DeviationSumTile(ref double x, int height, int stride, ref double reference, ref double sum)
+    /// <summary>What <see cref="SumDeviationTerms{TTerm}"/> adds up for each deviation <c>d = x - centre</c>.</summary>
+    private interface IDeviationTerm
     {
-        var m0 = Load(ref reference, 0);
-        var m1 = Load(ref reference, Lanes);
-        var m2 = Load(ref reference, 2 * Lanes);
-        var m3 = Load(ref reference, 3 * Lanes);
+        static abstract Vector512<double> Of(Vector512<double> deviation);
+
+        static abstract double Of(double deviation);
+    }
+
+    /// <summary><c>d</c> itself.</summary>
+    private readonly struct Deviation : IDeviationTerm
+    {
+        public static Vector512<double> Of(Vector512<double> deviation) => deviation;
+
+        public static double Of(double deviation) => deviation;
+    }
+
+    /// <summary><c>d²</c>.</summary>
+    private readonly struct SquaredDeviation : IDeviationTerm
+    {
+        public static Vector512<double> Of(Vector512<double> deviation) => deviation * deviation;
+
+        public static double Of(double deviation) => deviation * deviation;
+    }
+
+    /// <summary><c>sum[j] = Σ_i term(x[i, j] - centre[j])</c> for <c>j ∈ [first, end)</c>, in row order.</summary>
+    private static void SumDeviationTerms<TTerm>(
+        ReadOnlySpan<double> x, int rows, int columns, int first, int end, ReadOnlySpan<double> centre,
+        Span<double> sum)
+        where TTerm : struct, IDeviationTerm
+    {
+        sum[first..end].Clear();
+        ref double m = ref MemoryMarshal.GetReference(centre);
+        ref double s = ref MemoryMarshal.GetReference(sum);
+        int tileRows = TileRows(columns);
+        for (int top = 0; top < rows; top += tileRows)
+        {
+            int height = Math.Min(tileRows, rows - top);
+            ref double row = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), top * columns);
+            int j = first;
+            for (; j <= end - TileWidth; j += TileWidth)
+            {
+                DeviationTermTile<TTerm>(ref Unsafe.Add(ref row, j), height, columns, ref Unsafe.Add(ref m, j),
+                    ref Unsafe.Add(ref s, j));
+            }
+            for (; j < end; j++)
+            {
+                DeviationTermColumn<TTerm>(ref Unsafe.Add(ref row, j), height, columns, Unsafe.Add(ref m, j),
+                    ref Unsafe.Add(ref s, j));
+            }
+        }
+    }
+
+    private static void DeviationTermTile<TTerm>(ref double x, int height, int stride, ref double centre,
+        ref double sum)
+        where TTerm : struct, IDeviationTerm
+    {
+        var m0 = Load(ref centre, 0);
+        var m1 = Load(ref centre, Lanes);
+        var m2 = Load(ref centre, 2 * Lanes);
+        var m3 = Load(ref centre, 3 * Lanes);
         var s0 = Load(ref sum, 0);
         var s1 = Load(ref sum, Lanes);
         var s2 = Load(ref sum, 2 * Lanes);
         var s3 = Load(ref sum, 3 * Lanes);
         for (int i = 0; i < height; i++)
         {
-            s0 += Load(ref x, 0) - m0;
-            s1 += Load(ref x, Lanes) - m1;
-            s2 += Load(ref x, 2 * Lanes) - m2;
-            s3 += Load(ref x, 3 * Lanes) - m3;
+            s0 += TTerm.Of(Load(ref x, 0) - m0);
+            s1 += TTerm.Of(Load(ref x, Lanes) - m1);
+            s2 += TTerm.Of(Load(ref x, 2 * Lanes) - m2);
+            s3 += TTerm.Of(Load(ref x, 3 * Lanes) - m3);
             x = ref Unsafe.Add(ref x, stride);
         }
         s0.StoreUnsafe(ref sum, 0);
@@ -350,58 +362,16 @@ internal static class BatchNormTiles
         s3.StoreUnsafe(ref sum, 3 * Lanes);
     }
 
-    private static void DeviationSumColumn(ref double x, int height, int stride, double reference, ref double sum)
+    private static void DeviationTermColumn<TTerm>(ref double x, int height, int stride, double centre, ref double sum)
+        where TTerm : struct, IDeviationTerm
     {
         double s = sum;
         for (int i = 0; i < height; i++)
         {
-            s += x - reference;
+            s += TTerm.Of(x - centre);
             x = ref Unsafe.Add(ref x, stride);
         }
         sum = s;
-    }
-
-    // ---- Squared deviations ------------------------------------------------------------------------------------
-
-    private static void SquaredDeviationTile(ref double x, int height, int stride, ref double mean, ref double sumSq)
-    {
-        var m0 = Load(ref mean, 0);
-        var m1 = Load(ref mean, Lanes);
-        var m2 = Load(ref mean, 2 * Lanes);
-        var m3 = Load(ref mean, 3 * Lanes);
-        var s0 = Load(ref sumSq, 0);
-        var s1 = Load(ref sumSq, Lanes);
-        var s2 = Load(ref sumSq, 2 * Lanes);
-        var s3 = Load(ref sumSq, 3 * Lanes);
-        for (int i = 0; i < height; i++)
-        {
-            var d0 = Load(ref x, 0) - m0;
-            var d1 = Load(ref x, Lanes) - m1;
-            var d2 = Load(ref x, 2 * Lanes) - m2;
-            var d3 = Load(ref x, 3 * Lanes) - m3;
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-            x = ref Unsafe.Add(ref x, stride);
-        }
-        s0.StoreUnsafe(ref sumSq, 0);
-        s1.StoreUnsafe(ref sumSq, Lanes);
-        s2.StoreUnsafe(ref sumSq, 2 * Lanes);
-        s3.StoreUnsafe(ref sumSq, 3 * Lanes);
-    }
-
-
-    private static void SquaredDeviationColumn(ref double x, int height, int stride, double mean, ref double sumSq)
-    {
-        double s = sumSq;
-        for (int i = 0; i < height; i++)
-        {
-            double d = x - mean;
-            s += d * d;
-            x = ref Unsafe.Add(ref x, stride);
-        }
-        sumSq = s;
     }
 
     // ---- Normalisation -----------------------------------------------------------------------------------------
