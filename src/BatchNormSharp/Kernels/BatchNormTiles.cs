@@ -16,12 +16,13 @@ namespace BatchNormSharp.Kernels;
 /// <see cref="TileWidth"/> columns (four 512-bit vectors). A tile keeps its per-column accumulators and constants in
 /// registers while it walks down its rows, so memory sees only the batch itself, and the sweep still moves through
 /// memory row by row, which is what the hardware prefetchers follow. Columns left over after the last full tile go
-/// one column at a time (at most 31 of them: a narrow strip path would save little and double the code).</para>
+/// one column at a time (at most 31 of them: a narrow strip path would save little and double the code; a streamed
+/// output adds up to 7 before the first tile, see <see cref="StreamingStore"/>).</para>
 /// <para><b>Determinism.</b> Every column is summed in row order, and a vector lane does exactly what the scalar code
 /// does to its column (no fused multiply-add anywhere), so the result of a column does not depend on the tile, vector
 /// or thread that computed it.</para>
 /// </remarks>
-internal static class BatchNormTiles
+internal static unsafe class BatchNormTiles
 {
     /// <summary>Doubles per 512-bit vector (<c>Vector512&lt;double&gt;.Count</c>, which is not a C# constant).</summary>
     public const int Lanes = 8;
@@ -101,8 +102,8 @@ internal static class BatchNormTiles
     /// <summary>
     /// <c>xhat = (x - mean) · invStd</c> and <c>y = xhat · gamma + beta</c> for <c>j ∈ [first, end)</c>. Normalising
     /// before scaling keeps the digits of <c>x - mean</c> when the mean dwarfs the spread (<c>x · scale + shift</c>
-    /// would not). With <paramref name="streamOutput"/> (a large, pinned <paramref name="y"/>) the tiles write past
-    /// the cache (<see cref="StreamingStore"/>); the values are the same either way.
+    /// would not). With <paramref name="streamOutput"/> (a large <paramref name="y"/>) the tiles write past the cache
+    /// (<see cref="StreamingStore"/>); the values are the same either way.
     /// </summary>
     public static void Normalize(
         ReadOnlySpan<double> x, int rows, int columns, int first, int end,
@@ -112,16 +113,17 @@ internal static class BatchNormTiles
         var c = new NormalizeConstants(
             ref MemoryMarshal.GetReference(mean), ref MemoryMarshal.GetReference(invStd),
             ref MemoryMarshal.GetReference(gamma), ref MemoryMarshal.GetReference(beta));
-        ref double y0 = ref MemoryMarshal.GetReference(y);
-        if (streamOutput && StreamingStores.CanStreamRows(ref y0, columns))
+        fixed (double* output = y) // pinned: the aligned column must stay aligned until the last store
         {
-            Normalize<StreamingStore>(x, rows, columns, first, end, c, y, StreamingStores.AlignedColumn(ref y0, first));
-            StreamingStores.Fence();
+            if (streamOutput && StreamingStores.CanStreamRows(output, columns))
+            {
+                Normalize<StreamingStore>(x, rows, columns, first, end, c, y,
+                    StreamingStores.AlignedColumn(output, first));
+                StreamingStores.Fence();
+                return;
+            }
         }
-        else
-        {
-            Normalize<CachedStore>(x, rows, columns, first, end, c, y, first);
-        }
+        Normalize<CachedStore>(x, rows, columns, first, end, c, y, first);
     }
 
     /// <summary><see cref="Normalize(ReadOnlySpan{double}, int, int, int, int, ReadOnlySpan{double},
@@ -190,7 +192,7 @@ internal static class BatchNormTiles
     /// The closed-form training-mode input gradient for <c>j ∈ [first, end)</c>:
     /// <c>dx = scale · (dy - meanDy - xhat · meanDyXhat)</c> with <c>xhat = (x - mean) · invStd</c>,
     /// <c>scale = γ / σ</c>, <c>meanDy = Σdy / N</c> and <c>meanDyXhat = Σ(dy · xhat) / N</c>, N being the batch size.
-    /// With <paramref name="streamOutput"/> (a large, pinned <paramref name="dx"/>) the tiles write past the cache.
+    /// With <paramref name="streamOutput"/> (a large <paramref name="dx"/>) the tiles write past the cache.
     /// </summary>
     public static void TrainingInputGradient(
         ReadOnlySpan<double> dy, ReadOnlySpan<double> x, int rows, int columns, int first, int end,
@@ -201,17 +203,17 @@ internal static class BatchNormTiles
             ref MemoryMarshal.GetReference(mean), ref MemoryMarshal.GetReference(invStd),
             ref MemoryMarshal.GetReference(scale), ref MemoryMarshal.GetReference(meanDy),
             ref MemoryMarshal.GetReference(meanDyXhat));
-        ref double dx0 = ref MemoryMarshal.GetReference(dx);
-        if (streamOutput && StreamingStores.CanStreamRows(ref dx0, columns))
+        fixed (double* output = dx) // pinned: the aligned column must stay aligned until the last store
         {
-            TrainingInputGradient<StreamingStore>(dy, x, rows, columns, first, end, c, dx,
-                StreamingStores.AlignedColumn(ref dx0, first));
-            StreamingStores.Fence();
+            if (streamOutput && StreamingStores.CanStreamRows(output, columns))
+            {
+                TrainingInputGradient<StreamingStore>(dy, x, rows, columns, first, end, c, dx,
+                    StreamingStores.AlignedColumn(output, first));
+                StreamingStores.Fence();
+                return;
+            }
         }
-        else
-        {
-            TrainingInputGradient<CachedStore>(dy, x, rows, columns, first, end, c, dx, first);
-        }
+        TrainingInputGradient<CachedStore>(dy, x, rows, columns, first, end, c, dx, first);
     }
 
     private static void TrainingInputGradient<TStore>(

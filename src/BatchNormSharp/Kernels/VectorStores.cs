@@ -24,11 +24,11 @@ internal readonly struct CachedStore : IVectorStore
 }
 
 /// <summary>
-/// A non-temporal store: the line goes to memory without being read first and without evicting the cache. An output
-/// larger than the cache would be evicted before anyone read it anyway, so the read of each line before its write
-/// (a third of the traffic of a pass that reads one array and writes another) is pure loss. The destination must be
-/// 64-byte aligned (<see cref="StreamingStores.AlignedColumn"/>), and the pass must end with
-/// <see cref="StreamingStores.Fence"/> so that the stores are visible before another thread reads them.
+/// A non-temporal store: the line goes to memory without being read first and without displacing other lines from
+/// the cache. An output larger than the cache would be evicted before anyone read it anyway, so the read of each line
+/// before its write (a third of the traffic of a pass that reads one array and writes another) is pure loss. The
+/// destination must be pinned and 64-byte aligned (<see cref="StreamingStores.AlignedColumn"/>), and the pass must end
+/// with <see cref="StreamingStores.Fence"/> so that the stores are visible before another thread reads them.
 /// </summary>
 internal readonly unsafe struct StreamingStore : IVectorStore
 {
@@ -71,14 +71,14 @@ internal static unsafe class StreamingStores
     /// by tiles: every row must start at the same offset from a 64-byte boundary (whole vectors per row) and the
     /// array must be aligned to its element size.
     /// </summary>
-    public static bool CanStreamRows(ref double output, int columns) =>
-        Supported && columns % 8 == 0 && ((nuint)Unsafe.AsPointer(ref output) % sizeof(double)) == 0;
+    public static bool CanStreamRows(double* output, int columns) =>
+        Supported && columns % 8 == 0 && ((nuint)output % sizeof(double)) == 0;
 
-    /// <summary>The first column at or after <paramref name="first"/> whose element in <paramref name="row"/> starts
-    /// a 64-byte line.</summary>
-    public static int AlignedColumn(ref double row, int first)
+    /// <summary>The first column at or after <paramref name="first"/> whose element in the pinned
+    /// <paramref name="row"/> starts a 64-byte line.</summary>
+    public static int AlignedColumn(double* row, int first)
     {
-        nuint address = (nuint)Unsafe.AsPointer(ref Unsafe.Add(ref row, first));
+        nuint address = (nuint)(row + first);
         int misalignment = (int)(address % AlignmentBytes);
         return first + (misalignment == 0 ? 0 : (AlignmentBytes - misalignment) / sizeof(double));
     }

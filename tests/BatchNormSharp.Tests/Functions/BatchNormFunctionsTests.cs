@@ -42,7 +42,7 @@ public class BatchNormFunctionsTests
 
     [Theory]
     [InlineData(2048, 1024)] // exactly StreamingStores.MinimumBytes
-    [InlineData(2050, 1032)] // rows 64 bytes off each other's line: a head of odd columns before the first tile
+    [InlineData(2050, 1032)] // a tail of 8 columns after the last tile, a short last chunk of statistics
     public void TrainingForwardAndBackward_OutputLargeEnoughToStream_EqualScalarReferenceBitForBit(int rows,
         int columns)
     {

@@ -29,8 +29,11 @@ public class ColumnMomentsTests
             mean[j].Should().BeApproximately(expectedMean[j], 1e-15 * 1e6);
             sumSq[j].Should().BeApproximately(expectedSumSq[j], 1e-14 * expectedSumSq[j]);
         }
-        mean[..First].Should().OnlyContain(v => v == 0); // outside the range nothing is written
-        sumSq[End..].Should().OnlyContain(v => v == 0);
+        foreach (double[] written in new[] { mean, sumSq }) // outside the range nothing is written
+        {
+            written[..First].Should().OnlyContain(v => v == 0);
+            written[End..].Should().OnlyContain(v => v == 0);
+        }
     }
 
     [Theory]
@@ -57,13 +60,61 @@ public class ColumnMomentsTests
     public void OneChunk_IsTheTwoPassFormulaBitForBit()
     {
         double[] x = RandomBatch(seed: 5, offset: 12, spread: 5);
-        var (expectedMean, expectedSumSq) = TwoPass(x);
         double[] mean = new double[Columns], sumSq = new double[Columns];
 
         ColumnMoments.MeanAndSquaredDeviations(x, Rows, Columns, First, End, mean, sumSq, chunkRows: Rows);
 
-        mean[First..End].Should().Equal(expectedMean[First..End]);
-        sumSq[First..End].Should().Equal(expectedSumSq[First..End]);
+        for (int j = First; j < End; j++)
+        {
+            double sum = 0;
+            for (int i = 0; i < Rows; i++)
+            {
+                sum += x[(i * Columns) + j];
+            }
+            double expectedMean = sum / Rows, expectedSumSq = 0;
+            for (int i = 0; i < Rows; i++)
+            {
+                double d = x[(i * Columns) + j] - expectedMean;
+                expectedSumSq += d * d;
+            }
+            mean[j].Should().Be(expectedMean);
+            sumSq[j].Should().Be(expectedSumSq);
+        }
+    }
+
+    [Theory]
+    [InlineData(1e6, 10, 3072)] // mean 1e6, spread 3
+    [InlineData(1e9, 16, 64)] // mean 1e9, spread 1e-3
+    [InlineData(0, 20, 1 << 20)] // mean 0, spread 1
+    public void ManyChunks_MatchExactSumsToTheLastDigits(double offset, int fractionBits, int range)
+    {
+        // 8192 rows in 128 chunks of 64. x = offset + k / 2^fractionBits is exact in double and in decimal (made from
+        // k, never from the double), and decimal's 28 digits hold every sum exactly, so M2 is known to ~1e-25.
+        const int rows = 8192, columns = 9, chunkRows = 64;
+        var random = new Random(17);
+        int[] k = Enumerable.Range(0, rows * columns).Select(_ => random.Next(-range, range + 1)).ToArray();
+        double[] x = k.Select(v => offset + (v / Math.Pow(2, fractionBits))).ToArray();
+        decimal scale = 1m / (1L << fractionBits);
+        double[] mean = new double[columns], sumSq = new double[columns];
+
+        ColumnMoments.MeanAndSquaredDeviations(x, rows, columns, 0, columns, mean, sumSq, chunkRows);
+
+        for (int j = 0; j < columns; j++)
+        {
+            decimal exactShiftSum = 0; // Σ (x - offset), exact
+            for (int i = 0; i < rows; i++)
+            {
+                exactShiftSum += k[(i * columns) + j] * scale;
+            }
+            decimal exactShift = exactShiftSum / rows, exactSumSq = 0;
+            for (int i = 0; i < rows; i++)
+            {
+                decimal d = (k[(i * columns) + j] * scale) - exactShift;
+                exactSumSq += d * d;
+            }
+            (Math.Abs(sumSq[j] - (double)exactSumSq) / (double)exactSumSq).Should().BeLessThan(1e-14);
+            (mean[j] - offset).Should().BeApproximately((double)exactShift, 4e-16 * Math.Max(1, offset));
+        }
     }
 
     [Theory]

@@ -9,7 +9,6 @@ namespace BatchNormSharp.Tests.Kernels;
 /// </summary>
 public class StreamingStoreTests
 {
-    private const int Rows = 5; // a full tile of four rows and one more
 
     public static TheoryData<int, int, int, int> Ranges()
     {
@@ -28,17 +27,18 @@ public class StreamingStoreTests
     [MemberData(nameof(Ranges))]
     public void Normalize_Streamed_EqualsCachedAndWritesOnlyItsRange(int offset, int columns, int first, int end)
     {
+        int rows = RowsForThreeTiles(columns);
         var random = new Random((offset * 100) + columns);
-        double[] x = Values(random, Rows * columns, 40), mean = Values(random, columns, 40);
+        double[] x = Values(random, rows * columns, 40), mean = Values(random, columns, 40);
         double[] invStd = Values(random, columns, 2), gamma = Values(random, columns, 1), beta = Values(random, columns, 0);
-        double[] cached = Untouched(Rows * columns);
-        BatchNormTiles.Normalize(x, Rows, columns, first, end, mean, invStd, gamma, beta, cached);
+        double[] cached = Untouched(rows * columns);
+        BatchNormTiles.Normalize(x, rows, columns, first, end, mean, invStd, gamma, beta, cached);
 
-        double[] streamed = AtOffset(offset, Rows * columns, out var span);
-        BatchNormTiles.Normalize(x, Rows, columns, first, end, mean, invStd, gamma, beta, span, streamOutput: true);
+        var output = new OffsetBuffer(offset, rows * columns);
+        BatchNormTiles.Normalize(x, rows, columns, first, end, mean, invStd, gamma, beta, output.Span,
+            streamOutput: true);
 
-        span.ToArray().Should().Equal(cached, (a, b) => a.Equals(b)); // NaN marks the untouched elements
-        GC.KeepAlive(streamed);
+        output.Buffer.Should().Equal(output.Expected(cached), (a, b) => a.Equals(b)); // NaN: untouched
     }
 
     [Theory]
@@ -46,30 +46,34 @@ public class StreamingStoreTests
     public void TrainingInputGradient_Streamed_EqualsCachedAndWritesOnlyItsRange(int offset, int columns, int first,
         int end)
     {
+        int rows = RowsForThreeTiles(columns);
         var random = new Random((offset * 100) + columns + 1);
-        double[] dy = Values(random, Rows * columns, 0), x = Values(random, Rows * columns, 40);
+        double[] dy = Values(random, rows * columns, 0), x = Values(random, rows * columns, 40);
         double[] mean = Values(random, columns, 40), invStd = Values(random, columns, 2);
         double[] scale = Values(random, columns, 1), meanDy = Values(random, columns, 0);
         double[] meanDyXhat = Values(random, columns, 0);
-        double[] cached = Untouched(Rows * columns);
-        BatchNormTiles.TrainingInputGradient(dy, x, Rows, columns, first, end, mean, invStd, scale, meanDy, meanDyXhat,
+        double[] cached = Untouched(rows * columns);
+        BatchNormTiles.TrainingInputGradient(dy, x, rows, columns, first, end, mean, invStd, scale, meanDy, meanDyXhat,
             cached);
 
-        double[] streamed = AtOffset(offset, Rows * columns, out var span);
-        BatchNormTiles.TrainingInputGradient(dy, x, Rows, columns, first, end, mean, invStd, scale, meanDy, meanDyXhat,
-            span, streamOutput: true);
+        var output = new OffsetBuffer(offset, rows * columns);
+        BatchNormTiles.TrainingInputGradient(dy, x, rows, columns, first, end, mean, invStd, scale, meanDy, meanDyXhat,
+            output.Span, streamOutput: true);
 
-        span.ToArray().Should().Equal(cached, (a, b) => a.Equals(b));
-        GC.KeepAlive(streamed);
+        output.Buffer.Should().Equal(output.Expected(cached), (a, b) => a.Equals(b));
     }
 
     [Fact]
-    public void AlignedColumn_IsTheFirstColumnOnA64ByteLine()
+    public unsafe void AlignedColumn_IsTheFirstColumnOnA64ByteLine()
     {
         double[] buffer = GC.AllocateArray<double>(32, pinned: true);
         for (int first = 0; first < 16; first++)
         {
-            int column = StreamingStores.AlignedColumn(ref buffer[0], first);
+            int column;
+            fixed (double* row = buffer)
+            {
+                column = StreamingStores.AlignedColumn(row, first);
+            }
 
             column.Should().BeInRange(first, first + 7);
             (Address(buffer, column) % 64).Should().Be(0);
@@ -83,15 +87,36 @@ public class StreamingStoreTests
     private static long Address(double[] pinned, int index) =>
         System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(pinned, index).ToInt64();
 
-    /// <summary>A pinned buffer of NaNs and the span of <paramref name="length"/> of them that starts
-    /// <paramref name="offset"/> doubles past a 64-byte line.</summary>
-    private static double[] AtOffset(int offset, int length, out Span<double> span)
+    /// <summary>Two full tiles of rows and part of a third (the tiles of a narrow batch are taller than
+    /// <see cref="BatchNormTiles.RowsPerTile"/>: 2048 elements at least).</summary>
+    private static int RowsForThreeTiles(int columns) => (2 * Math.Max(BatchNormTiles.RowsPerTile, 2048 / columns)) + 1;
+
+    /// <summary>A pinned buffer of NaNs with a span of <c>length</c> of them that starts <c>offset</c> doubles past a
+    /// 64-byte line, and the buffer expected once the span holds given values (NaN everywhere else).</summary>
+    private sealed class OffsetBuffer
     {
-        double[] buffer = GC.AllocateArray<double>(length + 16, pinned: true);
-        buffer.AsSpan().Fill(double.NaN);
-        int start = StreamingStores.AlignedColumn(ref buffer[0], 0) + offset;
-        span = buffer.AsSpan(start, length);
-        return buffer;
+        private readonly int _start;
+        private readonly int _length;
+
+        public OffsetBuffer(int offset, int length)
+        {
+            Buffer = GC.AllocateArray<double>(length + 32, pinned: true);
+            Buffer.AsSpan().Fill(double.NaN);
+            long address = System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(Buffer, 0).ToInt64();
+            _start = (int)((64 - (address % 64)) % 64 / sizeof(double)) + offset;
+            _length = length;
+        }
+
+        public double[] Buffer { get; }
+
+        public Span<double> Span => Buffer.AsSpan(_start, _length);
+
+        public double[] Expected(double[] span)
+        {
+            var expected = Enumerable.Repeat(double.NaN, Buffer.Length).ToArray();
+            span.CopyTo(expected, _start);
+            return expected;
+        }
     }
 
     private static double[] Untouched(int length) => Enumerable.Repeat(double.NaN, length).ToArray();
