@@ -6,7 +6,8 @@ Usage: make_table.py REPORT.json [REPORT.json ...]
 Each report is one process of the run: torch_workloads.py (`"side": "torch"`, one thread count each) or the
 library's `--compare` runner (`"side": "library"`, both thread counts and the FMA peak). Several reports with the
 same figure are rounds of the same run: a time keeps its best (lowest) round, a peak its highest, which filters out
-rounds disturbed by other work on the machine.
+rounds disturbed by other work on the machine. A second table gives each time's range over the rounds, so that a
+ratio near its bound can be read against the spread of the figures it comes from.
 
 Every ratio is library time ÷ torch time at the same thread count (lower is better: 0.5 means the library takes
 half torch's time), so every target reads "ratio ≤ bound". "At its best" compares each side's better thread count.
@@ -51,8 +52,9 @@ SECOND_CORE_GAIN = 0.80    # two threads ≥ 1.8× one thread
 
 
 def load(paths):
-    """Per side: the best value of every figure over the rounds, and the reports themselves."""
+    """Per side: the best value of every figure over the rounds, every round's value, and the reports themselves."""
     best = {"torch": {}, "library": {}}
+    rounds = {"torch": {}, "library": {}}
     reports = {"torch": [], "library": []}
     for path in paths:
         with open(path) as file:
@@ -62,7 +64,25 @@ def load(paths):
         for name, value in report["results"].items():
             keep = max if "gflops" in name else min
             best[side][name] = keep(value, best[side].get(name, value))
-    return best, reports
+            rounds[side].setdefault(name, []).append(value)
+    return best, rounds, reports
+
+
+def spread_table(rounds):
+    """Lines of the table of each target's times over the rounds: fastest–slowest, per side and thread count."""
+    names = [(spec.label, spec.workload) for spec in ROWS if spec.bound is not None] + \
+        [(f"Matrix product n={n} float64", f"mm_{n}") for n in MATRIX_SIZES]
+    lines = []
+    for label, name in names:
+        cells = []
+        for t in THREADS:
+            for side in ("library", "torch"):
+                values = rounds[side].get(f"{name}_ms_{t}")
+                cells.append("—" if not values else
+                             fmt_ms(values[0]) if len(values) == 1 else f"{fmt_ms(min(values))} – {fmt_ms(max(values))}")
+        if any(cell != "—" for cell in cells):
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def fmt_ms(ms):
@@ -84,7 +104,7 @@ def met(ok):
 
 
 def main(paths):
-    best, reports = load(paths)
+    best, rounds_by_side, reports = load(paths)
     lib, torch = best["library"], best["torch"]
     lines = []
 
@@ -166,6 +186,11 @@ def main(paths):
               "machine was busy during the run (see the load above) and no figure of this run is reliable.")
     print("\nRatio = library time ÷ torch time at the same thread count (lower is better). "
           "\"At its best\": each side's better thread count. The figure in brackets after yes/no is the ratio judged.")
+    if rounds > 1:
+        print(f"\nEach target's times over the {rounds} rounds (fastest – slowest; the table above keeps the fastest):\n")
+        print("| workload | library 1T | torch 1T | library 2T | torch 2T |")
+        print("|---|---:|---:|---:|---:|")
+        print("\n".join(spread_table(rounds_by_side)))
 
 
 if __name__ == "__main__":
