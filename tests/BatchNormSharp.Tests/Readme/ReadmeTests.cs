@@ -41,6 +41,38 @@ public class ReadmeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void PackageReadme_EveryCsharpBlock_AppearsInOrderInACompiledSource()
+    {
+        string root = RepositoryRoot();
+        var blocks = CsharpBlocks(File.ReadAllText(Path.Combine(root, "src/BatchNormSharp/README.md")));
+        var sources = CompiledSources.Select(s => Normalise(File.ReadAllText(Path.Combine(root, s)))).ToList();
+
+        blocks.Should().NotBeEmpty();
+        blocks.Where(b => !sources.Any(s => AppearsInOrder(Normalise(b.Block), s)))
+            .Select(b => $"line {b.Line}").Should().BeEmpty(because: "a package README block must be copied from " +
+                "compiled code (" + string.Join(", ", CompiledSources) + ")");
+    }
+
+    /// <summary>The files packed as a package's README (see each project's PackageReadmeFile).</summary>
+    public static TheoryData<string> PackageReadmes => new()
+    {
+        "src/BatchNormSharp/README.md", "src/BatchNormSharp.Data/README.md", "docs/onnx.md",
+    };
+
+    [Theory]
+    [MemberData(nameof(PackageReadmes))]
+    public void PackageReadme_EveryLinkAndImageIsAbsolute(string path)
+    {
+        // nuget.org resolves no relative link and shows images only from a few hosts by absolute address.
+        string markdown = File.ReadAllText(Path.Combine(RepositoryRoot(), path));
+        var targets = System.Text.RegularExpressions.Regex.Matches(markdown, @"\]\(([^)\s]+)[^)]*\)")
+            .Select(m => m.Groups[1].Value).ToList();
+
+        targets.Where(t => !t.StartsWith("https://", StringComparison.Ordinal)).Should().BeEmpty(
+            because: $"{path} is shown on nuget.org, where a relative link or image is broken");
+    }
+
+    [Fact]
     public void AppearsInOrder_OneLineEdited_IsFalse()
     {
         var source = Normalise("var a = 1;\n  var b = 2;   // two\nvar c = 3;\n");
