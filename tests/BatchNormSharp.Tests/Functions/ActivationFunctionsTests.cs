@@ -43,6 +43,31 @@ public class ActivationFunctionsTests(ITestOutputHelper output)
         y[5].Should().BePositive("e^-745 is the smallest subnormal range, kept rather than rounded through 1 + e^745");
     }
 
+    [Theory]
+    [InlineData(-800)]
+    [InlineData(-745)]
+    [InlineData(-30)]
+    [InlineData(-1e-3)]
+    [InlineData(0)]
+    [InlineData(30)]
+    [InlineData(800)]
+    public void Sigmoid_VectorLanesAndScalarTail_AgreeWithinTwoUlp(double value)
+    {
+        // Nine copies: the first eight go through the vector loop (4 or 8 lanes), the last through the scalar one.
+        double[] x = Enumerable.Repeat(value, 9).ToArray();
+        var y = new double[x.Length];
+
+        ActivationFunctions.Sigmoid(x, y);
+
+        double scalar = y[^1], ulp = Math.BitIncrement(Math.Abs(scalar)) - Math.Abs(scalar);
+        y.Should().OnlyContain(v => Math.Abs(v - scalar) <= 2 * ulp,
+            "each lane computes the scalar formula with an exponential within 2 ulp");
+        if (value == -745)
+        {
+            y.Should().OnlyContain(v => v > 0, "e^-745 is subnormal, not zero, in every lane");
+        }
+    }
+
     [Fact]
     public void Tanh_LargeMagnitudes_SaturatesAtPlusMinusOneWithZeroGradient()
     {

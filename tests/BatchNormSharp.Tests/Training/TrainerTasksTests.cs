@@ -97,7 +97,7 @@ public class TrainerTasksTests
     }
 
     [Fact]
-    public void Fit_ClipGradientNorm_KeepsEveryStepsGradientNormWithinTheBound()
+    public void Fit_ClipGradientNorm_ScalesTheStepsGradientsToTheBound()
     {
         var (inputs, labels) = TrainingData.Clusters(32, 4, 3, seed: 7);
         var model = TrainingData.IrisModel(seed: 8);
@@ -105,8 +105,10 @@ public class TrainerTasksTests
 
         new Trainer(model, optimizer).Fit(inputs, labels, Quiet with { Epochs = 1, BatchSize = 32, ClipGradientNorm = 0.05 });
 
+        // The one step's gradients, which Fit leaves in place, were scaled to the bound: PyTorch's factor
+        // maxNorm / (norm + 1e-6) puts them a hair below it. Merely small (or zeroed) gradients fail the lower bound.
         double norm = Math.Sqrt(model.Parameters.Sum(p => p.Gradient.ToArray().Sum(g => g * g)));
-        norm.Should().BeLessThanOrEqualTo(0.05 * (1 + 1e-12), "the gradients left after the last step were clipped");
+        norm.Should().BeInRange(0.05 * (1 - 1e-4), 0.05 * (1 + 1e-12), "the gradients of the step were clipped to the bound");
     }
 
     [Fact]
