@@ -290,7 +290,9 @@ public abstract class Layer
         RequireLength(output.Length, outputShape, nameof(output));
         if (input.Overlaps(output))
         {
-            throw new ArgumentException("Infer expected an output span that does not overlap the input, but they share memory. Pass a separate destination buffer.", nameof(output));
+            throw new ArgumentException(
+                "Infer expected an output span that does not overlap the input, but they share memory. Pass a " +
+                "separate destination buffer.", nameof(output));
         }
         InferCore(input, inputShape, output);
     }

@@ -96,7 +96,8 @@ internal static class LstmFunctions
         {
             // Blocks i and f, then o, are sigmoids (vectorised); block g is the tanh gate.
             Span<double> row = gates.Slice(b * width, width);
-            Span<double> inputAndForget = row[..(2 * hidden)], cell = row.Slice(2 * hidden, hidden), output = row[(3 * hidden)..];
+            Span<double> inputAndForget = row[..(2 * hidden)], cell = row.Slice(2 * hidden, hidden);
+            Span<double> output = row[(3 * hidden)..];
             ActivationFunctions.Sigmoid(inputAndForget, inputAndForget);
             ActivationFunctions.Tanh(cell, cell);
             ActivationFunctions.Sigmoid(output, output);

@@ -15,10 +15,10 @@ namespace BatchNormSharp;
 /// features a vector loop (<see cref="FeatureVectors"/>: the columns in lanes, the rows in order, so every column adds
 /// its rows in the same order as the scalar formula and the bits are those of the scalar formula). It keeps x̂ per step
 /// (the pre-activations of a step are overwritten by the next), where <see cref="BatchNormFunctions"/> re-reads the
-/// input; the cells only see <see cref="IStepBatchNorm"/>. γ, β and the running statistics are memory the owner keeps (its own arrays,
-/// or a layer's parameter and buffer tensors), read in place; a block of columns of wider rows can be normalised
-/// (<c>columnOffset</c>, <c>rowWidth</c>), so that four per-gate BatchNorms with their own tensors serve one
-/// <c>[batch, 4H]</c> pre-activation without copies.
+/// input; the cells only see <see cref="IStepBatchNorm"/>. γ, β and the running statistics are memory the owner
+/// keeps (its own arrays, or a layer's parameter and buffer tensors), read in place; a block of columns of wider rows
+/// can be normalised (<c>columnOffset</c>, <c>rowWidth</c>), so that four per-gate BatchNorms with their own tensors
+/// serve one <c>[batch, 4H]</c> pre-activation without copies.
 /// </remarks>
 internal sealed class StepBatchNorm : IStepBatchNorm
 {

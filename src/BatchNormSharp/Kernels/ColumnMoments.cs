@@ -137,8 +137,9 @@ internal static class ColumnMoments
 
         /// <summary>
         /// The first chunk: the two-pass formula, whose mean becomes the reference, and that mean's own rounding
-        /// error as the first running shift (a third pass over this chunk alone, from cache). A sum of large values rounds at the scale of the sum; taken as exact,
-        /// that error enters every δ at first order (on the batch above, M2 then differed by up to 7 × 10⁻¹²).
+        /// error as the first running shift (a third pass over this chunk alone, from cache). A sum of large values
+        /// rounds at the scale of the sum; taken as exact, that error enters every δ at first order (on the 37-row
+        /// batch of the remarks, M2 then differed by up to 7 × 10⁻¹²).
         /// </summary>
         public void Begin(ReadOnlySpan<double> block, int height, int columns, Span<double> m2)
         {
