@@ -85,6 +85,20 @@ def spread_table(rounds):
     return lines
 
 
+def floor_row(spec, lib, torch_ms, row):
+    """After a BatchNorm target: the library's figure of the same memory traffic with adds only (BatchNormMemoryFloor),
+    next to the time the target allows, so that a run shows whether the bound was within the machine's reach."""
+    if not spec.workload.startswith("bn_fwdbwd_") or spec.bound is None:
+        return
+    floor_ms = [lib.get(spec.workload.replace("bn_fwdbwd_", "bn_floor_") + f"_ms_{t}") for t in THREADS]
+    torch_best = min((v for v in torch_ms if v is not None), default=None)
+    if all(v is None for v in floor_ms) or torch_best is None:
+        return
+    row(["↳ its memory floor: the same 9 array sweeps, adds only", fmt_ms(floor_ms[0]), "", "",
+         fmt_ms(floor_ms[1]), "", ""],
+        f"(the machine; the target allows {fmt_ms(torch_best * spec.bound)})")
+
+
 def fmt_ms(ms):
     if ms is None:
         return "—"
@@ -125,6 +139,7 @@ def main(paths):
                 verdict = f"{met(ratio <= spec.bound)} ({ratio:.3f})"
         row([spec.label, fmt_ms(lib_ms[0]), fmt_ms(torch_ms[0]), fmt_ratio(lib_ms[0], torch_ms[0]),
              fmt_ms(lib_ms[1]), fmt_ms(torch_ms[1]), fmt_ratio(lib_ms[1], torch_ms[1])], spec.target, verdict)
+        floor_row(spec, lib, torch_ms, row)
 
     peak = [lib.get(f"fma_peak_gflops_{t}") for t in THREADS]
     for n in MATRIX_SIZES:

@@ -39,6 +39,8 @@ internal static class ComparisonRunner
             var batchNorm = new BatchNormWorkload(rows, features);
             yield return ($"bn_fwd_{rows}x{features}", Discard(batchNorm.Forward));
             yield return ($"bn_fwdbwd_{rows}x{features}", Discard(batchNorm.ForwardBackward));
+            // The library's side only: the same memory traffic with adds only, what the machine takes to move it.
+            yield return ($"bn_floor_{rows}x{features}", new BatchNormMemoryFloor(rows, features).Run);
         }
         foreach (int n in new[] { 256, 512, 1024 })
         {
