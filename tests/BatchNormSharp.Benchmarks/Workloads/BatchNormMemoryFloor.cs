@@ -23,6 +23,12 @@ internal sealed unsafe class BatchNormMemoryFloor
 
     public BatchNormMemoryFloor(int rows, int features)
     {
+        if (rows < 1 || features < 1 || features % Vector512<double>.Count != 0)
+        {
+            throw new ArgumentException(
+                $"Expected at least one row and a width that is a whole number of {Vector512<double>.Count}-double " +
+                $"vectors (the passes have no scalar tail), but got {rows} × {features}.", nameof(features));
+        }
         _rows = rows;
         _x = GC.AllocateArray<double>(rows * features, pinned: true); // pinned: the passes hold raw pointers
         _y = GC.AllocateArray<double>(rows * features, pinned: true);
