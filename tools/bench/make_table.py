@@ -16,6 +16,7 @@ Adding a workload: one Row in ROWS, named as in torch_workloads.py and Compariso
 missing on both sides is left out, so rows for workloads still to come cost nothing.
 """
 import json
+import statistics
 import sys
 from dataclasses import dataclass
 
@@ -81,8 +82,23 @@ def spread_table(rounds):
                 cells.append("—" if not values else
                              fmt_ms(values[0]) if len(values) == 1 else f"{fmt_ms(min(values))} – {fmt_ms(max(values))}")
         if any(cell != "—" for cell in cells):
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+            lines.append(f"| {label} | " + " | ".join(cells) + f" | {median_ratio(rounds, name)} |")
     return lines
+
+
+def median_ratio(rounds, name):
+    """Library ÷ torch on the medians over the rounds, each side at its better thread count (for a product, the
+    worse of the two thread counts' ratios, as its target is judged at each): the ratio a single lucky or unlucky
+    round does not decide."""
+    medians = {side: [statistics.median(rounds[side][f"{name}_ms_{t}"]) if rounds[side].get(f"{name}_ms_{t}")
+                      else None for t in THREADS] for side in ("library", "torch")}
+    lib, torch = medians["library"], medians["torch"]
+    if name.startswith("mm_"):
+        ratios = [a / b for a, b in zip(lib, torch) if a is not None and b is not None]
+        return f"{max(ratios):.3f}" if ratios else "—"
+    lib_best = min((v for v in lib if v is not None), default=None)
+    torch_best = min((v for v in torch if v is not None), default=None)
+    return "—" if lib_best is None or torch_best is None else f"{lib_best / torch_best:.3f}"
 
 
 def floor_row(spec, lib, torch_ms, row):
@@ -202,9 +218,10 @@ def main(paths):
     print("\nRatio = library time ÷ torch time at the same thread count (lower is better). "
           "\"At its best\": each side's better thread count. The figure in brackets after yes/no is the ratio judged.")
     if rounds > 1:
-        print(f"\nEach target's times over the {rounds} rounds (fastest – slowest; the table above keeps the fastest):\n")
-        print("| workload | library 1T | torch 1T | library 2T | torch 2T |")
-        print("|---|---:|---:|---:|---:|")
+        print(f"\nEach target's times over the {rounds} rounds (fastest – slowest; the table above keeps the fastest), "
+              "and the ratio of the medians over the rounds:\n")
+        print("| workload | library 1T | torch 1T | library 2T | torch 2T | ratio of medians |")
+        print("|---|---:|---:|---:|---:|---:|")
         print("\n".join(spread_table(rounds_by_side)))
 
 
