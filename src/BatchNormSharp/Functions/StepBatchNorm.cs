@@ -12,13 +12,13 @@ namespace BatchNormSharp;
 /// </summary>
 /// <remarks>
 /// The batch-normalised LSTM cells' BatchNorm: GUIDE §1's two-pass formulas over the rows of one time step, each row's
-/// features a vector loop (<see cref="FeatureVectors"/>: the columns in lanes, the rows in order, so every column adds
-/// its rows in the same order as the scalar formula and the bits are those of the scalar formula). It keeps x̂ per step
-/// (the pre-activations of a step are overwritten by the next), where <see cref="BatchNormFunctions"/> re-reads the
-/// input; the cells only see <see cref="IStepBatchNorm"/>. γ, β and the running statistics are memory the owner
-/// keeps (its own arrays, or a layer's parameter and buffer tensors), read in place; a block of columns of wider rows
-/// can be normalised (<c>columnOffset</c>, <c>rowWidth</c>), so that four per-gate BatchNorms with their own tensors
-/// serve one <c>[batch, 4H]</c> pre-activation without copies.
+/// features a vector loop (<see cref="FeatureVectors"/> and <see cref="Elementwise"/>: the columns in lanes, the rows
+/// in order, so every column adds its rows in the same order as the scalar formula and the bits are those of the
+/// scalar formula). It keeps x̂ per step (the pre-activations of a step are overwritten by the next), where
+/// <see cref="BatchNormFunctions"/> re-reads the input; the cells only see <see cref="IStepBatchNorm"/>. γ, β and the
+/// running statistics are memory the owner keeps (its own arrays, or a layer's parameter and buffer tensors), read in
+/// place; a block of columns of wider rows can be normalised (<c>columnOffset</c>, <c>rowWidth</c>), so that four
+/// per-gate BatchNorms with their own tensors serve one <c>[batch, 4H]</c> pre-activation without copies.
 /// </remarks>
 internal sealed class StepBatchNorm : IStepBatchNorm
 {
@@ -170,7 +170,7 @@ internal sealed class StepBatchNorm : IStepBatchNorm
             Array.Clear(_sumSq);
             for (int r = 0; r < batch; r++)
             {
-                FeatureVectors.Add(input.Slice(r * W + o, F), _mean);
+                Elementwise.AddInPlace(input.Slice(r * W + o, F), _mean);
             }
             for (int j = 0; j < F; j++)
             {
@@ -250,7 +250,7 @@ internal sealed class StepBatchNorm : IStepBatchNorm
             }
             else
             {
-                FeatureVectors.Multiply(dy, _scale, dx);
+                Elementwise.Multiply(dy, _scale, dx);
             }
         }
     }

@@ -8,27 +8,12 @@ namespace BatchNormSharp.Kernels;
 /// The per-row steps of a BatchNorm over short rows of features (a time step of the batch-normalised LSTM cells):
 /// each call handles one row, the features in vector lanes. A caller that walks the rows in order adds every
 /// feature's values in the same order as a scalar loop would, and no step fuses a multiply with an add, so the results
-/// are bit for bit those of the scalar formulas written next to each method.
+/// are bit for bit those of the scalar formulas written next to each method. The plain sum and product of a row take
+/// <see cref="Elementwise.AddInPlace(ReadOnlySpan{double}, Span{double})"/> and <see cref="Elementwise.Multiply"/>.
 /// </summary>
 internal static class FeatureVectors
 {
     private static readonly int Lanes = Vector256<double>.Count;
-
-    /// <summary><c>sum[j] += x[j]</c>.</summary>
-    public static void Add(ReadOnlySpan<double> x, Span<double> sum)
-    {
-        ref double xs = ref MemoryMarshal.GetReference(x);
-        ref double ss = ref MemoryMarshal.GetReference(sum);
-        int j = 0;
-        for (; j <= x.Length - Lanes; j += Lanes)
-        {
-            (Load(ref ss, j) + Load(ref xs, j)).StoreUnsafe(ref ss, (nuint)j);
-        }
-        for (; j < x.Length; j++)
-        {
-            sum[j] += x[j];
-        }
-    }
 
     /// <summary><c>sumSq[j] += (x[j] - mean[j])²</c>.</summary>
     public static void AddSquaredDeviations(ReadOnlySpan<double> x, ReadOnlySpan<double> mean, Span<double> sumSq)
@@ -69,7 +54,8 @@ internal static class FeatureVectors
         {
             var h = (Load(ref xs, j) - Load(ref ms, j)) * Load(ref rs, j);
             h.StoreUnsafe(ref hs, (nuint)j);
-            ((h * Load(ref gs, j)) + (hasBeta ? Load(ref bs, j) : Vector256<double>.Zero)).StoreUnsafe(ref ys, (nuint)j);
+            var shift = hasBeta ? Load(ref bs, j) : Vector256<double>.Zero;
+            ((h * Load(ref gs, j)) + shift).StoreUnsafe(ref ys, (nuint)j);
         }
         for (; j < x.Length; j++)
         {
@@ -120,23 +106,6 @@ internal static class FeatureVectors
         for (; j < dy.Length; j++)
         {
             dx[j] = scale[j] * (dy[j] - meanDy[j] - (xhat[j] * meanDyXhat[j]));
-        }
-    }
-
-    /// <summary><c>y[j] = x[j] · scale[j]</c>.</summary>
-    public static void Multiply(ReadOnlySpan<double> x, ReadOnlySpan<double> scale, Span<double> y)
-    {
-        ref double xs = ref MemoryMarshal.GetReference(x);
-        ref double ss = ref MemoryMarshal.GetReference(scale);
-        ref double ys = ref MemoryMarshal.GetReference(y);
-        int j = 0;
-        for (; j <= x.Length - Lanes; j += Lanes)
-        {
-            (Load(ref ss, j) * Load(ref xs, j)).StoreUnsafe(ref ys, (nuint)j);
-        }
-        for (; j < x.Length; j++)
-        {
-            y[j] = scale[j] * x[j];
         }
     }
 

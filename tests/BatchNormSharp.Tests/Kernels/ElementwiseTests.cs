@@ -27,6 +27,29 @@ public class ElementwiseTests
         destination.Should().Equal(expected);
     }
 
+    /// <summary>Lengths with whole 512-bit vectors, a tail, or only a tail.</summary>
+    public static TheoryData<int> Lengths => new() { 1, 3, 7, 8, 13, 64, 67 };
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void AddInPlaceAndMultiply_AnyLength_EqualScalarLoopsBitForBit(int n)
+    {
+        // The BN-LSTM cells' BatchNorm sums its rows and applies its frozen scale with these, and promises the bits
+        // of the scalar formulas; values of mean 1e6 make a wrongly ordered or fused sum visible in the last bits.
+        var random = new Random(n);
+        double[] x = Enumerable.Range(0, n).Select(_ => 1e6 + random.NextDouble()).ToArray();
+        double[] sum = Enumerable.Range(0, n).Select(_ => 1e6 * random.NextDouble()).ToArray();
+        double[] factor = Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5).ToArray();
+        double[] expectedSum = sum.Select((s, j) => s + x[j]).ToArray();
+        var product = new double[n];
+
+        Elementwise.AddInPlace(x, sum);
+        Elementwise.Multiply(x, factor, product);
+
+        sum.Should().Equal(expectedSum);
+        product.Should().Equal(x.Select((v, j) => v * factor[j]));
+    }
+
     [Fact]
     public void Relu_NaNAndSigns_KeepsNaNAndZeroesNegatives()
     {
