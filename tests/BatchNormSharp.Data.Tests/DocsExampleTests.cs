@@ -31,6 +31,40 @@ public sealed class DocsExampleTests
     }
 
     [Fact]
+    public void PackageReadmeExample_AsWritten_ReadsSplitsAndEncodesThePenguins()
+    {
+        // The example reads "penguins.csv" from the current folder, as a user's program would: run it in a folder of
+        // its own that holds a copy (no other test of this project depends on the current folder), and go back
+        // before the folder is deleted.
+        DirectoryInfo folder = Directory.CreateTempSubdirectory("bns-data-readme-");
+        string previous = Directory.GetCurrentDirectory();
+        File.Copy(Csv.PenguinsPath, Path.Combine(folder.FullName, "penguins.csv"));
+        Directory.SetCurrentDirectory(folder.FullName);
+        try
+        {
+            // --- src/BatchNormSharp.Data/README.md, as written (ReadmeTests checks that it stays so) ---
+            var data = TabularData.ReadCsv("penguins.csv", target: "sex", targetKind: TargetKind.Binary,
+                positiveClass: "MALE", missing: ["NA", "."]);
+            Console.WriteLine(data.Dropped);                      // Dropped 11 of 344 rows with a missing value (...)
+            var split = data.Split(testFraction: 0.2, seed: 42, stratify: true);
+            var encoder = FeatureEncoder.Fit(split.Train);        // categories from the training rows only
+            Tensor xTrain = encoder.Transform(split.Train), xTest = encoder.Transform(split.Test);
+            Tensor yTrain = split.Train.TargetTensor();           // [rows, 1] of 0/1
+            // ---
+
+            data.Dropped.ToString().Should().StartWith("Dropped 11 of 344 rows with a missing value (");
+            xTrain.Shape.ToArray().Should().Equal(266, 10);
+            xTest.Shape.ToArray().Should().Equal(67, 10);
+            yTrain.ToArray().Should().OnlyContain(v => v == 0.0 || v == 1.0);
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(previous);
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void TensorExample_AsInDocs_SplitsTensorAndLabelsAlike()
     {
         var x = Tensor.FromArray(new double[,] { { 0, 0 }, { 1, 1 }, { 2, 2 }, { 3, 3 }, { 4, 4 }, { 5, 5 } });

@@ -11,10 +11,10 @@ public class OnnxOperatorWritersTests(ITestOutputHelper output)
 
     private static readonly Lazy<bool> s_swishRegistered = new(() =>
     {
-        // x · sigmoid(x), written as two nodes by the user's own writer.
-        OnnxOperatorWriters.Register<Swish>((context, _) =>
+        // x · sigmoid(x), written as two nodes by the user's own writer: docs/onnx.md's example, as written there.
+        OnnxOperatorWriters.Register<Swish>((context, layer) =>
         {
-            string sigmoid = context.Node("Sigmoid", [context.Input.Name]);
+            string sigmoid = context.Node("Sigmoid", [context.Input.Name]);                  // node "/1/Sigmoid"
             return context.Input with { Name = context.Node("Mul", [context.Input.Name, sigmoid]) };
         });
         return true;
