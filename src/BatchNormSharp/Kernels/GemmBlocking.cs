@@ -41,7 +41,8 @@ internal static class GemmBlocking
 
     /// <summary>
     /// The depth of every k block but the last, which may be shorter: k is cut into equal blocks of at most
-    /// <see cref="MaxDepthBlock"/>, so that no block is a short remainder (784 = 4 × 196, not 3 × 256 + 16).
+    /// <see cref="MaxDepthBlock"/>, so that no block is a short remainder (2500 = 834 + 834 + 832, not
+    /// 1024 + 1024 + 452).
     /// Depends on k alone, which keeps the summation order of each element fixed.
     /// </summary>
     public static int DepthBlock(int k)

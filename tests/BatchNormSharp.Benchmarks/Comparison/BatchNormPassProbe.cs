@@ -48,7 +48,10 @@ internal static class BatchNormPassProbe
             Report("column sums", 1, () => BatchNormTiles.ColumnSums(x, rows, columns, 0, columns, sumDy));
             Report("squared deviations", 1,
                 () => BatchNormTiles.ColumnSquaredDeviations(x, rows, columns, 0, columns, mean, sumSq));
-            Report("statistics (chunked)", 1,
+            // BatchNorm's statistics: two passes over a batch that stays cached (reads x twice), chunks over a larger
+            // one (reads it from memory once).
+            bool chunked = ColumnMoments.ChunkRows(rows, columns) < rows;
+            Report(chunked ? "statistics (chunks)" : "statistics (2 passes)", chunked ? 1 : 2,
                 () => ColumnMoments.MeanAndSquaredDeviations(x, rows, columns, 0, columns, sumDy, sumSq));
             Report("normalize", 2,
                 () => BatchNormTiles.Normalize(x, rows, columns, 0, columns, mean, invStd, gamma, beta, y));
@@ -56,6 +59,7 @@ internal static class BatchNormPassProbe
                 () => BatchNormTiles.Normalize(x, rows, columns, 0, columns, mean, invStd, gamma, beta, y, true));
             Report("gradient sums", 2, () => BatchNormTiles.GradientSums(dy, x, rows, columns, 0, columns, mean,
                 invStd, sumDy, sumDyXhat));
+            // The sums stand in for the means the input gradient takes: the same work, other values.
             Report("input gradient", 3, () => BatchNormTiles.TrainingInputGradient(dy, x, rows, columns, 0, columns,
                 mean, invStd, gamma, sumDy, sumDyXhat, y));
             Report("input grad, streamed", 3, () => BatchNormTiles.TrainingInputGradient(dy, x, rows, columns, 0,

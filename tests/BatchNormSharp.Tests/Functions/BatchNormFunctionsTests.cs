@@ -54,9 +54,13 @@ public class BatchNormFunctionsTests
         {
             var actual = KernelThreads.Run(threading, () => Passes.Run(data));
 
+            actual.Mean.Should().Equal(expected.Mean);
+            actual.SumSq.Should().Equal(expected.SumSq);
+            actual.InvStd.Should().Equal(expected.InvStd);
             actual.Y.Should().Equal(expected.Y);
             actual.Dx.Should().Equal(expected.Dx);
             actual.Dgamma.Should().Equal(expected.Dgamma);
+            actual.Dbeta.Should().Equal(expected.Dbeta);
         }
     }
 

@@ -28,7 +28,7 @@ public class GemmTests
         { 13, 19, 513 },
         { 13, 17, 1024 },
         { 14, 18, 1025 }, // two k blocks: the second adds into C
-        { 30, 40, 2500 }, // three k blocks of 834, 833 and 833
+        { 30, 40, 2500 }, // three k blocks of 834, 834 and 832
         { 32, 10, 4 },
         { 10, 3, 32 },
     };
